@@ -1,0 +1,32 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * Driver type `mariadb` emits lock SQL that both MariaDB and MySQL accept (`mysql` emits
+ * `FOR SHARE`, which MariaDB rejects); the connector is mysql2 either way.
+ */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  return {
+    type: 'mariadb',
+    connectorPackage: 'mysql2',
+    host: config.db.host,
+    port: config.db.port,
+    username: config.db.user,
+    password: config.db.password,
+    database: config.db.name,
+    poolSize: config.db.poolSize,
+    connectTimeout: config.db.connectTimeoutMs,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    // BIGINT money and ids come back as numbers; values beyond 2^53 would come back as strings,
+    // and the domain rejects such values before they are ever written.
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    synchronize: false,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    logging: ['error', 'warn', 'migration'],
+  };
+}

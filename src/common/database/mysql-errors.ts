@@ -1,0 +1,54 @@
+import { QueryFailedError } from 'typeorm';
+
+export const ER_DUP_ENTRY = 1062;
+export const ER_LOCK_WAIT_TIMEOUT = 1205;
+export const ER_LOCK_DEADLOCK = 1213;
+
+interface DriverError {
+  errno?: number;
+  code?: string;
+  fatal?: boolean;
+}
+
+function driverError(error: unknown): DriverError | undefined {
+  if (error instanceof QueryFailedError) return error.driverError as DriverError;
+  if (error && typeof error === 'object') return error as DriverError;
+  return undefined;
+}
+
+export function mysqlErrno(error: unknown): number | undefined {
+  return driverError(error)?.errno;
+}
+
+export function isDuplicateKey(error: unknown, indexName?: string): boolean {
+  if (mysqlErrno(error) !== ER_DUP_ENTRY) return false;
+  return indexName === undefined || String((error as Error).message).includes(indexName);
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_BAD_DB_ERROR',
+  'POOL_CLOSED',
+]);
+
+/** True when the database could not be reached or dropped the connection (answer 503). */
+export function isConnectionError(error: unknown): boolean {
+  const driver = driverError(error);
+  if (!driver) return false;
+  if (driver.code && CONNECTION_ERROR_CODES.has(driver.code)) return true;
+  if (driver.fatal === true) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Pool is closed|Connection lost|connect ETIMEDOUT|Can't add new command when connection is in closed state/i.test(
+    message,
+  );
+}

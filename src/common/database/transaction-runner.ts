@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { ServiceUnavailableError } from '../errors/common.errors';
+import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, mysqlErrno } from './mysql-errors';
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The one transaction mechanism of the codebase: a unit of work on AsyncLocalStorage.
+ *
+ * `run(work)` opens a transaction (or joins the one already open), and every `query` issued
+ * inside `work`, from any repository, goes through that transaction's connection. A deadlock
+ * (1213) rolls back and re-runs the whole unit; a lock wait timeout (1205) becomes a 503.
+ * Chosen over @nestjs-cls/transactional by measurement (docs/decisions.md): no global
+ * interceptor, and nothing but plain SQL is sent while a hot row lock is held.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+  private readonly storage = new AsyncLocalStorage<QueryRunner>();
+  /** Physical connections whose session settings are already applied. */
+  private readonly preparedConnections = new WeakSet<object>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  get inTransaction(): boolean {
+    return this.storage.getStore() !== undefined;
+  }
+
+  /** Runs SQL on the current transaction's connection, or on the pool outside one. */
+  query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> {
+    const runner = this.storage.getStore();
+    return runner ? runner.query(sql, parameters) : this.dataSource.query(sql, parameters);
+  }
+
+  /** The TypeORM manager bound to the current transaction (for non-hot ORM reads and writes). */
+  get manager(): EntityManager {
+    return this.storage.getStore()?.manager ?? this.dataSource.manager;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runOnce(work);
+      } catch (error) {
+        const errno = mysqlErrno(error);
+        if (errno === ER_LOCK_DEADLOCK && attempt < MAX_ATTEMPTS) {
+          this.logger.warn(`deadlock, retrying the transaction (attempt ${attempt + 1})`);
+          await sleep(5 + Math.random() * 20 * attempt);
+          continue;
+        }
+        if (errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_DEADLOCK) {
+          throw new ServiceUnavailableError('The resource is busy; retry shortly');
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async runOnce<T>(work: () => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await this.prepareConnection(runner);
+      await runner.startTransaction();
+      const result = await this.storage.run(runner, work);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      await runner.release().catch(() => undefined);
+    }
+  }
+
+  /** Bounds lock waits on every pooled connection once, instead of MySQL's default 50 s. */
+  private async prepareConnection(runner: QueryRunner): Promise<void> {
+    const connection = (runner as QueryRunner & { databaseConnection: object }).databaseConnection;
+    if (this.preparedConnections.has(connection)) return;
+    await runner.query(
+      `SET SESSION innodb_lock_wait_timeout = ${this.config.db.lockWaitTimeoutSeconds}`,
+    );
+    this.preparedConnections.add(connection);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,21 @@
+import { Injectable, Param, PipeTransform, ArgumentMetadata } from '@nestjs/common';
+import { ValidationFailedError } from '../errors/common.errors';
+
+const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
+
+/** Path ids are positive integers no larger than 2^53 - 1; anything else is a 400. */
+@Injectable()
+export class ParseIdPipe implements PipeTransform<string, number> {
+  transform(value: string, metadata: ArgumentMetadata): number {
+    const id = POSITIVE_INT.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(id)) {
+      const field = metadata.data ?? 'id';
+      throw new ValidationFailedError([
+        { field, reason: `${field} must be a positive integer no larger than ${Number.MAX_SAFE_INTEGER}` },
+      ]);
+    }
+    return id;
+  }
+}
+
+export const IdParam = (name: string) => Param(name, ParseIdPipe);

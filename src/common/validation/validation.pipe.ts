@@ -1,0 +1,31 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationFailedError } from '../errors/common.errors';
+import type { ErrorDetail } from '../errors/error-code';
+
+/**
+ * Strict validation: unknown fields and wrong types are rejected; nothing is coerced
+ * (query-string numbers are converted explicitly by @QueryInt()).
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => new ValidationFailedError(flatten(errors)),
+  });
+}
+
+function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({
+      field,
+      reason: reason.replace(/^property (\S+) should not exist$/, '$1 is not an allowed field'),
+    }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { NewProduct, Product } from '../domain/product';
+import { ProductPage, ProductRepository } from '../domain/product.repository';
+import { ProductOrmEntity } from './product.orm-entity';
+
+interface ProductRow {
+  id: number;
+  name: string;
+  price: number;
+  stock: number;
+}
+
+const toDomain = (row: ProductRow): Product =>
+  new Product(Number(row.id), row.name, Number(row.price), Number(row.stock));
+
+/**
+ * Plain reads and creates go through the ORM; the locking reads and stock writes, which run
+ * while a hot row lock is held, are single hand-written statements.
+ */
+@Injectable()
+export class TypeOrmProductRepository extends ProductRepository {
+  constructor(private readonly db: TransactionRunner) {
+    super();
+  }
+
+  private get repository() {
+    return this.db.manager.getRepository(ProductOrmEntity);
+  }
+
+  async findById(id: number): Promise<Product | null> {
+    const row = await this.repository.findOneBy({ id });
+    return row ? toDomain(row) : null;
+  }
+
+  async findPage(page: number, size: number): Promise<ProductPage> {
+    const [rows, totalItems] = await this.repository.findAndCount({
+      order: { id: 'ASC' },
+      skip: (page - 1) * size,
+      take: size,
+    });
+    return { items: rows.map(toDomain), totalItems };
+  }
+
+  async create(product: NewProduct, now: Date): Promise<Product> {
+    const saved = await this.repository.save(
+      this.repository.create({ ...product, createdAt: now, updatedAt: now }),
+    );
+    return toDomain(saved);
+  }
+
+  async findManyForUpdate(ids: number[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const sorted = [...ids].sort((a, b) => a - b);
+    const rows = await this.db.query<ProductRow[]>(
+      `SELECT id, name, price, stock FROM products WHERE id IN (${sorted.map(() => '?').join(',')})
+        ORDER BY id FOR UPDATE`,
+      sorted,
+    );
+    return rows.map(toDomain);
+  }
+
+  async saveStock(products: Product[], now: Date): Promise<void> {
+    if (products.length === 0) return;
+    const cases = products.map(() => 'WHEN ? THEN ?').join(' ');
+    await this.db.query(
+      `UPDATE products SET stock = CASE id ${cases} END, updated_at = ?
+        WHERE id IN (${products.map(() => '?').join(',')})`,
+      [...products.flatMap((p) => [p.id, p.stock]), now, ...products.map((p) => p.id)],
+    );
+  }
+}

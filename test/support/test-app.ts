@@ -1,0 +1,54 @@
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp, createFastifyAdapter } from '../../src/app.setup';
+import { TokenVerifier } from '../../src/common/auth/token-verifier';
+import { createLogger } from '../../src/common/logging/create-logger';
+import { PinoNestLogger } from '../../src/common/logging/pino-nest-logger';
+import { AppConfig } from '../../src/config/app-config';
+import { testConfig } from './test-config';
+import { truncateAll, workerDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** http://127.0.0.1:<port>: the app really listens, so concurrent requests are real ones. */
+  baseUrl: string;
+  dataSource: DataSource;
+  token(userId: number, options?: { admin?: boolean }): string;
+  /** `Authorization` header value for a user. */
+  auth(userId: number, options?: { admin?: boolean }): { Authorization: string };
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real application (same module, same configureApp as main.ts) on this worker's
+ * test database. Two calls give two independent instances (two pools) on one database.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = testConfig({ dbName: await workerDatabase(), env });
+  const logger = createLogger(config.logLevel);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config),
+    createFastifyAdapter(logger),
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  await configureApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const verifier = app.get(TokenVerifier);
+  const dataSource = app.get(DataSource);
+  const token = (userId: number, options: { admin?: boolean } = {}) => verifier.sign(userId, options.admin);
+  return {
+    app,
+    config,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    dataSource,
+    token,
+    auth: (userId, options) => ({ Authorization: `Bearer ${token(userId, options)}` }),
+    reset: () => truncateAll(dataSource),
+    close: () => app.close(),
+  };
+}
