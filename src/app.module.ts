@@ -3,7 +3,10 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { BalanceModule } from './modules/balance/balance.module';
+import { CouponModule } from './modules/coupon/coupon.module';
+import { OrderModule } from './modules/order/order.module';
 import { ProductModule } from './modules/product/product.module';
 
 @Module({})
@@ -17,6 +20,9 @@ export class AppModule {
         CommonModule,
         ProductModule,
         BalanceModule,
+        CouponModule,
+        OrderModule,
+        AnalyticsModule,
       ],
     };
   }

@@ -16,6 +16,12 @@ export class AppConfig {
   jwtSecret!: string;
   redisUrl!: string | null;
   dataPlatformUrl!: string | null;
+  dataPlatformTimeoutMs!: number;
+  outbox!: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
   orderPaymentTtlSeconds!: number;
   popularCacheTtlSeconds!: number;
   chargeMax!: number;

@@ -15,8 +15,9 @@ export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
 
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
   const config = Object.assign(new AppConfig(), {
-    nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
+    nodeEnv,
     port: read.int('PORT', 3000, 0, 65535),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     db: {
@@ -32,13 +33,19 @@ export function loadConfig(env: Env): AppConfig {
     jwtSecret: read.string('JWT_SECRET', DEFAULT_JWT_SECRET),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
+    dataPlatformTimeoutMs: read.int('DATA_PLATFORM_TIMEOUT_MS', 5000, 100, 120_000),
+    outbox: {
+      maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
+      retryBaseMs: read.int('OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000),
+      retryMaxMs: read.int('OUTBOX_RETRY_MAX_MS', 300_000, 10, 86_400_000),
+    },
     orderPaymentTtlSeconds: read.int('ORDER_PAYMENT_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     popularCacheTtlSeconds: read.int('POPULAR_CACHE_TTL_SECONDS', 60, 0, 24 * 3600),
     chargeMax: read.int('CHARGE_MAX', 10_000_000, 1, Number.MAX_SAFE_INTEGER),
     balanceMax: read.int('BALANCE_MAX', 1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
     rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     docsEnabled: read.bool('DOCS_ENABLED', true),
-    seedDemoData: read.bool('SEED_DEMO_DATA', true),
+    seedDemoData: read.bool('SEED_DEMO_DATA', nodeEnv !== 'production'),
   });
 
   if (config.chargeMax > config.balanceMax) {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 export default async function globalSetup(): Promise<void> {
   process.env.TEST_DB_PREFIX = `ecom_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   if (process.env.DB_HOST) return;
+  if (onlyUnitTestsSelected()) return;
 
   const { getContainerRuntimeClient } = await import('testcontainers');
   try {
@@ -26,4 +27,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.DB_PORT = String(container.getPort());
   process.env.DB_USER = 'root';
   process.env.DB_PASSWORD = 'test';
+}
+
+/** `jest --selectProjects unit` needs no database. */
+function onlyUnitTestsSelected(): boolean {
+  const index = process.argv.indexOf('--selectProjects');
+  if (index < 0) return false;
+  const names = process.argv.slice(index + 1);
+  return names.includes('unit') && !names.includes('integration') && !names.includes('e2e');
 }

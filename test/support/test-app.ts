@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -20,6 +21,8 @@ export interface TestApp {
   /** `Authorization` header value for a user. */
   auth(userId: number, options?: { admin?: boolean }): { Authorization: string };
   reset(): Promise<void>;
+  /** Stops this instance's scheduled jobs (relay, sweeps), so a test can drive them itself. */
+  stopBackgroundJobs(): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     token,
     auth: (userId, options) => ({ Authorization: `Bearer ${token(userId, options)}` }),
     reset: () => truncateAll(dataSource),
+    stopBackgroundJobs: () => {
+      const registry = app.get(SchedulerRegistry);
+      for (const name of registry.getIntervals()) registry.deleteInterval(name);
+    },
     close: () => app.close(),
   };
 }

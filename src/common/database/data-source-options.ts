@@ -1,12 +1,13 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 import type { AppConfig } from '../../config/app-config';
 import { MIGRATIONS } from './migrations';
+import { TypeOrmNestLogger } from './typeorm-nest-logger';
 
 /**
  * Driver type `mariadb` emits lock SQL that both MariaDB and MySQL accept (`mysql` emits
  * `FOR SHARE`, which MariaDB rejects); the connector is mysql2 either way.
  */
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+export function dataSourceOptions(config: AppConfig): MysqlConnectionOptions {
   return {
     type: 'mariadb',
     connectorPackage: 'mysql2',
@@ -27,6 +28,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsRun: true,
     migrationsTransactionMode: 'each',
-    logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmNestLogger(),
+    maxQueryExecutionTime: 1_000,
   };
 }

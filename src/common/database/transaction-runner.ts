@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { AppConfig } from '../../config/app-config';
 import { ServiceUnavailableError } from '../errors/common.errors';
 import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, mysqlErrno } from './mysql-errors';
@@ -43,11 +44,15 @@ export class TransactionRunner {
     return this.storage.getStore()?.manager ?? this.dataSource.manager;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * `isolation` is for background claim queries: READ COMMITTED takes no gap locks, so a sweep
+   * never blocks the inserts of business transactions. It applies only to a new transaction.
+   */
+  async run<T>(work: () => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     if (this.inTransaction) return work();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runOnce(work);
+        return await this.runOnce(work, isolation);
       } catch (error) {
         const errno = mysqlErrno(error);
         if (errno === ER_LOCK_DEADLOCK && attempt < MAX_ATTEMPTS) {
@@ -63,12 +68,12 @@ export class TransactionRunner {
     }
   }
 
-  private async runOnce<T>(work: () => Promise<T>): Promise<T> {
+  private async runOnce<T>(work: () => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
       await this.prepareConnection(runner);
-      await runner.startTransaction();
+      await runner.startTransaction(isolation);
       const result = await this.storage.run(runner, work);
       await runner.commitTransaction();
       return result;

@@ -55,7 +55,6 @@ export class CouponsOrders1764000001000 implements MigrationInterface {
         PRIMARY KEY (id),
         KEY idx_orders_user (user_id, id),
         KEY idx_orders_status_expires (status, expires_at),
-        KEY idx_orders_status_paid (status, paid_at),
         CONSTRAINT chk_orders_status CHECK (status IN ('PENDING_PAYMENT', 'PAID', 'CANCELLED', 'EXPIRED')),
         CONSTRAINT chk_orders_amounts CHECK (
           total_amount >= 0 AND discount_amount >= 0 AND pay_amount >= 0

@@ -5,7 +5,8 @@ import { TransactionRunner } from '../transaction-runner';
 import { DEMO_BALANCES, DEMO_PRODUCTS } from './demo-data';
 
 /**
- * Seeds demo products and balances into an empty database at start-up (SEED_DEMO_DATA).
+ * Seeds demo products and balances into an empty database at start-up (SEED_DEMO_DATA; off by
+ * default when NODE_ENV=production). A database with any product or balance is left alone.
  * A named lock keeps two processes starting together from seeding twice.
  */
 @Injectable()
@@ -26,8 +27,10 @@ export class DemoSeeder implements OnApplicationBootstrap {
     await this.db.run(async () => {
       await this.db.query(`SELECT GET_LOCK('ecommerce_demo_seed', 10)`);
       try {
-        const [{ count }] = await this.db.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM products');
-        if (count > 0) return;
+        const [{ count }] = await this.db.query<{ count: number }[]>(
+          'SELECT (SELECT COUNT(*) FROM products) + (SELECT COUNT(*) FROM balances) AS count',
+        );
+        if (Number(count) > 0) return;
         const now = this.clock.now();
         for (const product of DEMO_PRODUCTS) {
           await this.db.query(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { Page, pageOf } from '../../../common/pagination/page';
+import { OutOfStockError } from '../domain/errors/out-of-stock.error';
 import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
 import { NewProduct, Product } from '../domain/product';
 import { ProductRepository } from '../domain/product.repository';
@@ -30,6 +31,11 @@ export class ProductService {
     return product;
   }
 
+  /** The products that exist among `ids` (plain read, any order). */
+  findMany(ids: number[]): Promise<Product[]> {
+    return this.products.findManyByIds(ids);
+  }
+
   async create(draft: NewProduct): Promise<Product> {
     return this.products.create(Product.validateNew(draft), this.clock.now());
   }
@@ -42,6 +48,20 @@ export class ProductService {
       await this.products.saveStock([product], this.clock.now());
       return product;
     });
+  }
+
+  /**
+   * Rejects unknown products and lines above the current stock with a plain read, before any
+   * lock is queued for; `reserve` checks again under the lock.
+   */
+  async assertAvailable(lines: StockLine[]): Promise<void> {
+    const products = await this.products.findManyByIds(lines.map((line) => line.productId));
+    const byId = new Map(products.map((product) => [product.id, product]));
+    for (const line of lines) {
+      const product = byId.get(line.productId);
+      if (!product) throw new ProductNotFoundError(line.productId);
+      if (line.quantity > product.stock) throw new OutOfStockError(product.id, line.quantity, product.stock);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ export interface ProductPage {
 /** Persistence port of the product module. Locking methods must run inside a transaction. */
 export abstract class ProductRepository {
   abstract findById(id: number): Promise<Product | null>;
+  abstract findManyByIds(ids: number[]): Promise<Product[]>;
   abstract findPage(page: number, size: number): Promise<ProductPage>;
   abstract create(product: NewProduct, now: Date): Promise<Product>;
   /** Locks the rows (SELECT ... FOR UPDATE) in ascending id order, in one statement. */

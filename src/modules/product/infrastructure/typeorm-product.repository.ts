@@ -33,6 +33,15 @@ export class TypeOrmProductRepository extends ProductRepository {
     return row ? toDomain(row) : null;
   }
 
+  async findManyByIds(ids: number[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<ProductRow[]>(
+      `SELECT id, name, price, stock FROM products WHERE id IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    );
+    return rows.map(toDomain);
+  }
+
   async findPage(page: number, size: number): Promise<ProductPage> {
     const [rows, totalItems] = await this.repository.findAndCount({
       order: { id: 'ASC' },

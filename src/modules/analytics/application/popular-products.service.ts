@@ -1,0 +1,68 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import { Clock } from '../../../common/clock/clock';
+import { AppConfig } from '../../../config/app-config';
+import { ProductService } from '../../product/application/product.service';
+import { SalesRepository } from '../domain/sales.repository';
+
+export interface PopularProduct {
+  rank: number;
+  productId: number;
+  name: string;
+  price: number;
+  soldQuantity: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Top sellers of the last `days` UTC calendar days (today included), from the per-day sales
+ * aggregate. Answers are cached for POPULAR_CACHE_TTL_SECONDS (Redis when REDIS_URL is set);
+ * a cache that fails is bypassed, never fatal.
+ */
+@Injectable()
+export class PopularProductsService {
+  private readonly logger = new Logger(PopularProductsService.name);
+  private readonly ttlMs: number;
+  /** Deployments sharing one Redis must not share answers: keys carry the database name. */
+  private readonly keyPrefix: string;
+
+  constructor(
+    private readonly sales: SalesRepository,
+    private readonly products: ProductService,
+    private readonly clock: Clock,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    config: AppConfig,
+  ) {
+    this.ttlMs = config.popularCacheTtlSeconds * 1000;
+    this.keyPrefix = `popular:v1:${config.db.name}`;
+  }
+
+  async top(days: number, limit: number): Promise<PopularProduct[]> {
+    if (this.ttlMs === 0) return this.compute(days, limit);
+    const key = `${this.keyPrefix}:${days}:${limit}`;
+    const cached = await this.cache.get<PopularProduct[]>(key).catch((error: Error) => {
+      this.logger.warn(`popular cache read failed: ${error.message}`);
+      return undefined;
+    });
+    if (cached) return cached;
+    const fresh = await this.compute(days, limit);
+    await this.cache.set(key, fresh, this.ttlMs).catch((error: Error) => {
+      this.logger.warn(`popular cache write failed: ${error.message}`);
+    });
+    return fresh;
+  }
+
+  private async compute(days: number, limit: number): Promise<PopularProduct[]> {
+    const fromDate = new Date(this.clock.now().getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+    const sellers = await this.sales.topSellers(fromDate, limit);
+    const products = new Map((await this.products.findMany(sellers.map((s) => s.productId))).map((p) => [p.id, p]));
+    return sellers
+      .filter((seller) => products.has(seller.productId))
+      .map((seller, index) => {
+        const product = products.get(seller.productId)!;
+        return { rank: index + 1, productId: product.id, name: product.name, price: product.price, soldQuantity: seller.soldQuantity };
+      });
+  }
+}

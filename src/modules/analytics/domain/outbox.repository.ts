@@ -1,0 +1,28 @@
+import { OutboxCounts, PlatformEvent } from './outbox-event';
+
+export interface ClaimedEvent {
+  id: number;
+  attempts: number;
+  event: PlatformEvent;
+}
+
+/** Persistence port of the transactional outbox. */
+export abstract class OutboxRepository {
+  /** Adds a pending event; must run inside the business transaction that caused it. */
+  abstract add(event: PlatformEvent, aggregateId: number, now: Date): Promise<void>;
+  /**
+   * Claims up to `limit` due events (FOR UPDATE SKIP LOCKED, so processes never wait on each
+   * other) by moving their next attempt `leaseMs` ahead: a relay that dies mid-delivery leaves
+   * the event to be retried after the lease.
+   */
+  abstract claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEvent[]>;
+  abstract markDelivered(id: number, now: Date): Promise<void>;
+  /** Records a failed attempt: retry at `nextAttemptAt`, or FAILED for good when it is null. */
+  abstract markAttemptFailed(id: number, nextAttemptAt: Date | null, error: string): Promise<void>;
+  /**
+   * Locks (SKIP LOCKED) up to `limit` events not yet counted into the sales aggregate, and marks
+   * them counted; both take effect only if the caller's transaction commits.
+   */
+  abstract takeUnprojected(limit: number): Promise<PlatformEvent[]>;
+  abstract counts(): Promise<OutboxCounts>;
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
+import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
+
+@Injectable()
+export class TypeOrmOutboxRepository extends OutboxRepository {
+  constructor(private readonly db: TransactionRunner) {
+    super();
+  }
+
+  async add(event: PlatformEvent, aggregateId: number, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO outbox_events (event_id, type, aggregate_id, payload, status, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)`,
+      [event.eventId, event.type, aggregateId, JSON.stringify(event), now, now],
+    );
+  }
+
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
+    return this.db.run(async () => {
+      const rows = await this.db.query<{ id: number; attempts: number; payload: string }[]>(
+        `SELECT id, attempts, payload FROM outbox_events
+          WHERE status = 'PENDING' AND next_attempt_at <= ?
+          ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [now, limit],
+      );
+      if (rows.length === 0) return [];
+      await this.db.query(
+        `UPDATE outbox_events SET next_attempt_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
+        [new Date(now.getTime() + leaseMs), ...rows.map((row) => row.id)],
+      );
+      return rows.map((row) => ({ id: Number(row.id), attempts: Number(row.attempts), event: JSON.parse(row.payload) }));
+    }, 'READ COMMITTED');
+  }
+
+  async markDelivered(id: number, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox_events SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, last_error = NULL
+        WHERE id = ? AND status = 'PENDING'`,
+      [now, id],
+    );
+  }
+
+  async markAttemptFailed(id: number, nextAttemptAt: Date | null, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox_events
+          SET attempts = attempts + 1, last_error = ?,
+              status = IF(? IS NULL, 'FAILED', 'PENDING'), next_attempt_at = COALESCE(?, next_attempt_at)
+        WHERE id = ? AND status = 'PENDING'`,
+      [error.slice(0, 500), nextAttemptAt, nextAttemptAt, id],
+    );
+  }
+
+  async takeUnprojected(limit: number): Promise<PlatformEvent[]> {
+    const rows = await this.db.query<{ id: number; payload: string }[]>(
+      'SELECT id, payload FROM outbox_events WHERE projected = 0 ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED',
+      [limit],
+    );
+    if (rows.length === 0) return [];
+    await this.db.query(
+      `UPDATE outbox_events SET projected = 1 WHERE id IN (${rows.map(() => '?').join(',')})`,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => JSON.parse(row.payload));
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const rows = await this.db.query<{ status: string; total: number }[]>(
+      'SELECT status, COUNT(*) AS total FROM outbox_events GROUP BY status',
+    );
+    const count = (status: string) => Number(rows.find((row) => row.status === status)?.total ?? 0);
+    return { pending: count('PENDING'), delivered: count('DELIVERED'), failed: count('FAILED') };
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '../../../common/auth/actor';
+import { Clock } from '../../../common/clock/clock';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { Coupon, CouponDraft } from '../domain/coupon';
+import { CouponRepository } from '../domain/coupon.repository';
+import { CouponAlreadyIssuedError } from '../domain/errors/coupon-already-issued.error';
+import { CouponNotFoundError } from '../domain/errors/coupon-not-found.error';
+import { IssuedCouponNotFoundError } from '../domain/errors/issued-coupon-not-found.error';
+import { IssuedCouponStatus } from '../domain/issued-coupon';
+import { IssuedCouponView } from './issued-coupon.view';
+
+export interface CouponDiscount {
+  /** KRW taken off the order; never more than the order amount. */
+  discountAmount: number;
+}
+
+@Injectable()
+export class CouponService {
+  constructor(
+    private readonly coupons: CouponRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(draft: CouponDraft): Promise<Coupon> {
+    return this.coupons.create(Coupon.validateNew(draft), this.clock.now());
+  }
+
+  async get(id: number): Promise<Coupon> {
+    const coupon = await this.coupons.findById(id);
+    if (!coupon) throw new CouponNotFoundError(id);
+    return coupon;
+  }
+
+  /**
+   * First come, first served. A plain read rejects what it can (no such coupon, already held,
+   * outside the window, sold out) without queueing for the coupon row lock; then, under the lock,
+   * exactly three statements: lock the coupon, insert the copy (the unique key backs "one per
+   * user"), write the counter.
+   */
+  async issue(actor: Actor, userId: number, couponId: number): Promise<IssuedCouponView> {
+    actor.assertCanActFor(userId);
+    return this.transactions.run(async () => {
+      const now = this.clock.now();
+      const check = await this.coupons.findForIssue(couponId, userId);
+      if (!check) throw new CouponNotFoundError(couponId);
+      if (check.alreadyIssued) throw new CouponAlreadyIssuedError(couponId, userId);
+      check.coupon.assertIssuableAt(now);
+
+      const coupon = await this.coupons.findByIdForUpdate(couponId);
+      if (!coupon) throw new CouponNotFoundError(couponId);
+      const issued = coupon.issueTo(userId, now);
+      await this.coupons.insertIssued(issued);
+      await this.coupons.saveIssuedQuantity(coupon);
+      return { issuedCoupon: issued, terms: coupon.terms, status: issued.statusAt(now) };
+    });
+  }
+
+  /** A user's issued coupons, newest first, optionally only those with the given status. */
+  async listIssued(
+    actor: Actor,
+    userId: number,
+    status?: IssuedCouponStatus,
+  ): Promise<IssuedCouponView[]> {
+    actor.assertCanActFor(userId);
+    const now = this.clock.now();
+    const found = await this.coupons.findIssuedByUser(userId, status ?? null, now);
+    return found.map(({ issuedCoupon, terms }) => ({
+      issuedCoupon,
+      terms,
+      status: issuedCoupon.statusAt(now),
+    }));
+  }
+
+  /**
+   * Uses an issued coupon on an order of `orderAmount` for `userId` and returns the discount.
+   * Runs inside the caller's transaction (the order's): locks only the issued coupon row; the
+   * coupon's terms never change, so they are read without a lock.
+   */
+  async useIssuedCoupon(
+    issuedCouponId: number,
+    userId: number,
+    orderAmount: number,
+  ): Promise<CouponDiscount> {
+    return this.transactions.run(async () => {
+      const issued = await this.coupons.findIssuedByIdForUpdate(issuedCouponId);
+      if (!issued) throw new IssuedCouponNotFoundError(issuedCouponId);
+      const terms = await this.coupons.findTerms(issued.couponId);
+      if (!terms) throw new CouponNotFoundError(issued.couponId);
+      const discountAmount = issued.use(terms, userId, orderAmount, this.clock.now());
+      await this.coupons.saveIssuedState(issued);
+      return { discountAmount };
+    });
+  }
+
+  /**
+   * Makes a used coupon available again (its order was cancelled or expired), inside the caller's
+   * transaction. An expired one then reads as EXPIRED. A coupon not in use is left as it is.
+   */
+  async restoreIssuedCoupon(issuedCouponId: number): Promise<void> {
+    await this.transactions.run(async () => {
+      const issued = await this.coupons.findIssuedByIdForUpdate(issuedCouponId);
+      if (!issued) throw new IssuedCouponNotFoundError(issuedCouponId);
+      if (issued.restore()) await this.coupons.saveIssuedState(issued);
+    });
+  }
+}

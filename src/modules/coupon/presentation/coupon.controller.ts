@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, Public } from '../../../common/auth/auth.decorators';
+import { ApiErrors } from '../../../common/errors/api-errors.decorator';
+import { IdParam } from '../../../common/validation/id-param';
+import { CouponService } from '../application/coupon.service';
+import { CouponResponse } from './dto/coupon.response';
+import { CreateCouponDto } from './dto/create-coupon.dto';
+
+@ApiTags('coupons')
+@Controller('coupons')
+export class CouponController {
+  constructor(private readonly coupons: CouponService) {}
+
+  @Post()
+  @AdminOnly()
+  @ApiOperation({ operationId: 'createCoupon', summary: 'Create a first-come coupon (admin)' })
+  @ApiCreatedResponse({ type: CouponResponse })
+  @ApiErrors(400, 429)
+  async create(@Body() body: CreateCouponDto): Promise<CouponResponse> {
+    const coupon = await this.coupons.create({
+      name: body.name,
+      discountType: body.discountType,
+      discountValue: body.discountValue,
+      maxDiscountAmount: body.maxDiscountAmount,
+      minOrderAmount: body.minOrderAmount,
+      totalQuantity: body.totalQuantity,
+      issueStartsAt: toDate(body.issueStartsAt),
+      issueEndsAt: toDate(body.issueEndsAt),
+      validDays: body.validDays,
+    });
+    return CouponResponse.from(coupon);
+  }
+
+  @Get(':couponId')
+  @Public()
+  @ApiOperation({
+    operationId: 'getCoupon',
+    summary: 'Get a coupon with how many are issued and remain',
+  })
+  @ApiOkResponse({ type: CouponResponse })
+  @ApiErrors(400, 'COUPON_NOT_FOUND', 429)
+  async get(@IdParam('couponId') couponId: number): Promise<CouponResponse> {
+    return CouponResponse.from(await this.coupons.get(couponId));
+  }
+}
+
+function toDate(value: string | null | undefined): Date | null {
+  return value === null || value === undefined ? null : new Date(value);
+}

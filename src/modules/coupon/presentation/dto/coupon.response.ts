@@ -1,0 +1,81 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Coupon } from '../../domain/coupon';
+import { DISCOUNT_TYPES } from '../../domain/coupon-terms';
+
+export class CouponResponse {
+  @ApiProperty({ example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 'Welcome 10%' })
+  name!: string;
+
+  @ApiProperty({ enum: DISCOUNT_TYPES, example: 'RATE' })
+  discountType!: string;
+
+  @ApiProperty({ example: 10, description: 'FIXED: KRW off. RATE: percent off.' })
+  discountValue!: number;
+
+  @ApiProperty({
+    example: 5000,
+    nullable: true,
+    type: Number,
+    description: 'RATE cap in KRW; null for none',
+  })
+  maxDiscountAmount!: number | null;
+
+  @ApiProperty({
+    example: 10000,
+    description: 'Smallest order amount (KRW) the coupon may be used on',
+  })
+  minOrderAmount!: number;
+
+  @ApiProperty({ example: 100 })
+  totalQuantity!: number;
+
+  @ApiProperty({ example: 42 })
+  issuedQuantity!: number;
+
+  @ApiProperty({ example: 58 })
+  remainingQuantity!: number;
+
+  @ApiProperty({
+    example: '2026-12-01T00:00:00.000Z',
+    nullable: true,
+    type: String,
+    format: 'date-time',
+  })
+  issueStartsAt!: string | null;
+
+  @ApiProperty({
+    example: '2026-12-31T15:00:00.000Z',
+    nullable: true,
+    type: String,
+    format: 'date-time',
+  })
+  issueEndsAt!: string | null;
+
+  @ApiProperty({ example: 30, description: 'Days an issued copy stays valid' })
+  validDays!: number;
+
+  @ApiProperty({ example: '2026-11-25T12:00:00.000Z', format: 'date-time' })
+  createdAt!: string;
+
+  static from(coupon: Coupon): CouponResponse {
+    const { terms } = coupon;
+    return {
+      id: coupon.id,
+      name: terms.name,
+      discountType: terms.discountType,
+      discountValue: terms.discountValue,
+      maxDiscountAmount: terms.maxDiscountAmount,
+      minOrderAmount: terms.minOrderAmount,
+      totalQuantity: coupon.totalQuantity,
+      issuedQuantity: coupon.issuedQuantity,
+      remainingQuantity: coupon.remainingQuantity,
+      issueStartsAt: coupon.issueStartsAt?.toISOString() ?? null,
+      issueEndsAt: coupon.issueEndsAt?.toISOString() ?? null,
+      validDays: coupon.validDays,
+      createdAt: coupon.createdAt.toISOString(),
+    };
+  }
+}

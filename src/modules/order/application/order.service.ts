@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '../../../common/auth/actor';
+import { Clock } from '../../../common/clock/clock';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { Page, pageOf } from '../../../common/pagination/page';
+import { AppConfig } from '../../../config/app-config';
+import { OutboxService } from '../../analytics/application/outbox.service';
+import { BalanceService } from '../../balance/application/balance.service';
+import { CouponService } from '../../coupon/application/coupon.service';
+import { ProductService, StockLine } from '../../product/application/product.service';
+import { OrderNotFoundError } from '../domain/errors/order-not-found.error';
+import { Order } from '../domain/order';
+import { orderLine } from '../domain/order-line';
+import { OrderRepository } from '../domain/order.repository';
+import { toPlatformOrder } from './platform-order';
+
+export interface PlaceOrderCommand {
+  userId: number;
+  items: StockLine[];
+  issuedCouponId?: number | null;
+}
+
+/**
+ * Orders and their payment. Every state change is one transaction that takes its locks in the
+ * global order: order row → product rows (ascending id) → issued coupon → balance row.
+ */
+@Injectable()
+export class OrderService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly products: ProductService,
+    private readonly coupons: CouponService,
+    private readonly balances: BalanceService,
+    private readonly outbox: OutboxService,
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async place(actor: Actor, command: PlaceOrderCommand): Promise<Order> {
+    actor.assertCanActFor(command.userId);
+    await this.products.assertAvailable(command.items);
+    return this.transactions.run(() => this.placeInTransaction(command));
+  }
+
+  /**
+   * Reserves stock, uses the coupon and writes the order, in the caller's transaction.
+   * The cart's checkout calls this too: there is one copy of the ordering rules.
+   */
+  async placeInTransaction(command: PlaceOrderCommand): Promise<Order> {
+    return this.transactions.run(async () => {
+      const reserved = await this.products.reserve(command.items);
+      const byId = new Map(reserved.map((product) => [product.id, product]));
+      const items = command.items.map((line) => orderLine(byId.get(line.productId)!, line.quantity));
+      const totalAmount = items.reduce((sum, line) => sum + line.amount, 0);
+      const issuedCouponId = command.issuedCouponId ?? null;
+      const discountAmount = issuedCouponId
+        ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, totalAmount)).discountAmount
+        : 0;
+      const order = Order.place({
+        userId: command.userId,
+        items,
+        discountAmount,
+        issuedCouponId,
+        now: this.clock.now(),
+        paymentTtlSeconds: this.config.orderPaymentTtlSeconds,
+      });
+      await this.orders.insert(order);
+      return order;
+    });
+  }
+
+  async get(actor: Actor, orderId: number): Promise<Order> {
+    const order = await this.orders.findById(orderId);
+    if (!order) throw new OrderNotFoundError(orderId);
+    actor.assertCanActFor(order.userId);
+    return order;
+  }
+
+  async listForUser(actor: Actor, userId: number, page: number, size: number): Promise<Page<Order>> {
+    actor.assertCanActFor(userId);
+    const result = await this.orders.findPageByUser(userId, page, size);
+    return pageOf(result.items, page, size, result.totalItems);
+  }
+
+  /**
+   * Pays from the balance. The balance row is locked last and held for the fewest statements:
+   * the payment, the status and the outbox event are written first, the debit comes last, and
+   * an insufficient balance rolls all of it back (the order stays payable).
+   */
+  async pay(actor: Actor, orderId: number): Promise<Order> {
+    return this.transactions.run(async () => {
+      const order = await this.lockOwnedOrder(actor, orderId);
+      const now = this.clock.now();
+      order.pay(now);
+      order.recordPayment(await this.orders.insertPayment(order.id, order.userId, order.payAmount, now));
+      await this.orders.updateStatus(order);
+      await this.outbox.record('ORDER_PAID', toPlatformOrder(order));
+      if (order.payAmount > 0) await this.balances.use(order.userId, order.payAmount, order.id);
+      return order;
+    });
+  }
+
+  /** Cancels a pending or paid order: stock back, coupon back, paid amount refunded. */
+  async cancel(actor: Actor, orderId: number): Promise<Order> {
+    return this.transactions.run(async () => {
+      const order = await this.lockOwnedOrder(actor, orderId);
+      const now = this.clock.now();
+      const { refund } = order.cancel(now);
+      await this.returnReservations(order);
+      await this.orders.updateStatus(order);
+      if (refund) {
+        await this.orders.markRefunded(order.id, now);
+        await this.outbox.record('ORDER_REFUNDED', toPlatformOrder(order));
+        if (order.payAmount > 0) await this.balances.refund(order.userId, order.payAmount, order.id);
+      }
+      return order;
+    });
+  }
+
+  /**
+   * Expires one unpaid order whose window has passed. Skips an order another transaction is
+   * working on (SKIP LOCKED), so every process may sweep at once. Returns true if it expired it.
+   */
+  async expireIfDue(orderId: number): Promise<boolean> {
+    return this.transactions.run(async () => {
+      const order = await this.orders.findByIdForUpdateSkipLocked(orderId);
+      if (!order || !order.expire(this.clock.now())) return false;
+      await this.returnReservations(order);
+      await this.orders.updateStatus(order);
+      return true;
+    });
+  }
+
+  findExpiredIds(limit: number): Promise<number[]> {
+    return this.orders.findExpiredIds(this.clock.now(), limit);
+  }
+
+  private async lockOwnedOrder(actor: Actor, orderId: number): Promise<Order> {
+    const order = await this.orders.findByIdForUpdate(orderId);
+    if (!order) throw new OrderNotFoundError(orderId);
+    actor.assertCanActFor(order.userId);
+    return order;
+  }
+
+  private async returnReservations(order: Order): Promise<void> {
+    await this.products.release(order.items.map(({ productId, quantity }) => ({ productId, quantity })));
+    if (order.issuedCouponId !== null) await this.coupons.restoreIssuedCoupon(order.issuedCouponId);
+  }
+}
