@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedRequest } from './auth/auth.decorators';
-import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { bearerToken, JwtAuthGuard } from './auth/jwt-auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
@@ -19,14 +19,23 @@ import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
     DatabaseModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        throttlers: [{ ttl: 60_000, limit: Math.max(config.rateLimitPerMinute, 1) }],
-        skipIf: () => config.rateLimitPerMinute === 0,
-        getTracker: (request: Record<string, unknown>) => {
-          const { actor, ip } = request as unknown as AuthenticatedRequest;
-          return actor ? `user:${actor.userId}` : `ip:${ip}`;
-        },
-      }),
+      useFactory: (config: AppConfig) => {
+        const verifier = new TokenVerifier(config);
+        return {
+          throttlers: [{ ttl: 60_000, limit: Math.max(config.rateLimitPerMinute, 1) }],
+          skipIf: () => config.rateLimitPerMinute === 0,
+          // The throttler runs before the auth guard, so requests with a bad token are counted
+          // too (by address); a valid token counts against its user, whatever the address.
+          getTracker: (request: Record<string, unknown>) => {
+            const { headers, ip } = request as unknown as AuthenticatedRequest;
+            const token = bearerToken(headers.authorization);
+            const actor = token ? verifier.verify(token) : null;
+            return actor ? `user:${actor.userId}` : `ip:${ip}`;
+          },
+          // One budget per user or address across all routes (the default keys per route).
+          generateKey: (_context, tracker, throttlerName) => `${throttlerName}:${tracker}`,
+        };
+      },
     }),
   ],
   controllers: [HealthController],
@@ -36,9 +45,9 @@ import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
     IdempotencyStore,
     IdempotencyInterceptor,
     IdempotencySweeper,
-    // Order matters: the auth guard sets request.actor, which the throttler keys on.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Order matters: rate limiting comes first, so failed authentication is limited too.
     { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
   exports: [Clock, TokenVerifier, IdempotencyStore, IdempotencyInterceptor],
 })

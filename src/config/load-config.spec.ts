@@ -18,7 +18,14 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
-      db: { host: '127.0.0.1', port: 3306, user: 'app', password: 'app', name: 'ecommerce', poolSize: 20 },
+      db: {
+        host: '127.0.0.1',
+        port: 3306,
+        user: 'app',
+        password: 'app',
+        name: 'ecommerce',
+        poolSize: 20,
+      },
       jwtSecret: DEFAULT_JWT_SECRET,
       redisUrl: null,
       dataPlatformUrl: null,
@@ -55,7 +62,14 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       nodeEnv: 'production',
       port: 8080,
-      db: { host: 'db.internal', port: 3307, user: 'shop', password: 'pw', name: 'shop_db', poolSize: 5 },
+      db: {
+        host: 'db.internal',
+        port: 3307,
+        user: 'shop',
+        password: 'pw',
+        name: 'shop_db',
+        poolSize: 5,
+      },
       jwtSecret: SECRET,
       redisUrl: 'redis://cache:6379',
       dataPlatformUrl: 'https://platform.example/events',

@@ -6,7 +6,7 @@ import { TokenVerifier } from './token-verifier';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public().
- * On public routes a valid token is still read, so rate limiting can key on the user.
+ * On public routes a valid token is still read, for handlers that care who is asking.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -36,7 +36,8 @@ export class JwtAuthGuard implements CanActivate {
   }
 }
 
-function bearerToken(header: string | undefined): string | null {
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? match[1] : null;

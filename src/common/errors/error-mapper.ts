@@ -30,6 +30,8 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but Content-Type is application/json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_BAD_URL: 'The URL is not validly percent-encoded',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long',
 };
 
 /** Turns anything thrown while serving a request into the contract's error answer. */

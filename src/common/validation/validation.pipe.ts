@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/common.errors';
 import type { ErrorDetail } from '../errors/error-code';
 
@@ -7,7 +7,7 @@ import type { ErrorDetail } from '../errors/error-code';
  * (query-string numbers are converted explicitly by @QueryInt()).
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -17,6 +17,18 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: true,
     exceptionFactory: (errors) => new ValidationFailedError(flatten(errors)),
   });
+}
+
+/**
+ * With `transform`, Nest's pipe turns a path parameter typed `number` into `Number(value)` before
+ * the parameter's own pipe runs, so "1e3", "0x10", "+1" and "01" reached ParseIdPipe as valid
+ * numbers. Path parameters are left as the strings they came as; their own pipe converts them.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'param') return value;
+    return super.transformPrimitive(value, metadata);
+  }
 }
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {

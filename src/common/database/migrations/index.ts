@@ -4,4 +4,9 @@ import { ProductSalesDaily1764000002000 } from './1764000002000-product-sales-da
 import { Cart1764000003000 } from './1764000003000-cart';
 
 /** Every migration, in order. New ones are appended here. */
-export const MIGRATIONS = [Foundation1764000000000, CouponsOrders1764000001000, ProductSalesDaily1764000002000, Cart1764000003000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  CouponsOrders1764000001000,
+  ProductSalesDaily1764000002000,
+  Cart1764000003000,
+];

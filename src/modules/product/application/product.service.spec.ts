@@ -1,0 +1,266 @@
+import { Clock } from '../../../common/clock/clock';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { ValidationFailedError } from '../../../common/errors/common.errors';
+import { OutOfStockError } from '../domain/errors/out-of-stock.error';
+import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
+import { NewProduct, Product, PRODUCT_STOCK_MAX } from '../domain/product';
+import { ProductPage, ProductRepository } from '../domain/product.repository';
+import { ProductService } from './product.service';
+
+/** In-memory port: stores plain rows so a domain object is never shared with the "database". */
+class InMemoryProductRepository extends ProductRepository {
+  rows = new Map<number, { name: string; price: number; stock: number; updatedAt: Date | null }>();
+  lockCalls: number[][] = [];
+  saveCalls = 0;
+  private nextId = 1;
+
+  seed(name: string, price: number, stock: number): number {
+    const id = this.nextId++;
+    this.rows.set(id, { name, price, stock, updatedAt: null });
+    return id;
+  }
+
+  private toDomain(id: number): Product {
+    const row = this.rows.get(id)!;
+    return new Product(id, row.name, row.price, row.stock);
+  }
+
+  async findById(id: number): Promise<Product | null> {
+    return this.rows.has(id) ? this.toDomain(id) : null;
+  }
+
+  async findManyByIds(ids: number[]): Promise<Product[]> {
+    return ids.filter((id) => this.rows.has(id)).map((id) => this.toDomain(id));
+  }
+
+  async findPage(page: number, size: number): Promise<ProductPage> {
+    const ids = [...this.rows.keys()].sort((a, b) => a - b);
+    return {
+      items: ids.slice((page - 1) * size, page * size).map((id) => this.toDomain(id)),
+      totalItems: ids.length,
+    };
+  }
+
+  async create(product: NewProduct, now: Date): Promise<Product> {
+    const id = this.nextId++;
+    this.rows.set(id, { ...product, updatedAt: now });
+    return this.toDomain(id);
+  }
+
+  async findManyForUpdate(ids: number[]): Promise<Product[]> {
+    this.lockCalls.push(ids);
+    return [...ids]
+      .sort((a, b) => a - b)
+      .filter((id) => this.rows.has(id))
+      .map((id) => this.toDomain(id));
+  }
+
+  async saveStock(products: Product[], now: Date): Promise<void> {
+    this.saveCalls++;
+    for (const product of products) {
+      const row = this.rows.get(product.id)!;
+      row.stock = product.stock;
+      row.updatedAt = now;
+    }
+  }
+}
+
+class FixedClock extends Clock {
+  constructor(public current = new Date('2026-01-02T03:04:05.000Z')) {
+    super();
+  }
+  now(): Date {
+    return this.current;
+  }
+}
+
+describe('ProductService', () => {
+  let repo: InMemoryProductRepository;
+  let clock: FixedClock;
+  let runs: number;
+  let service: ProductService;
+
+  beforeEach(() => {
+    repo = new InMemoryProductRepository();
+    clock = new FixedClock();
+    runs = 0;
+    const transactions = {
+      run: <T>(work: () => Promise<T>) => {
+        runs++;
+        return work();
+      },
+    } as unknown as TransactionRunner;
+    service = new ProductService(repo, transactions, clock);
+  });
+
+  const stockOf = (id: number) => repo.rows.get(id)!.stock;
+
+  describe('list', () => {
+    it('pages the products by id with the totals', async () => {
+      for (let i = 1; i <= 5; i++) repo.seed(`p${i}`, i * 100, i);
+
+      const page = await service.list(2, 2);
+
+      expect(page.items.map((p) => p.id)).toEqual([3, 4]);
+      expect(page).toMatchObject({ page: 2, size: 2, totalItems: 5, totalPages: 3 });
+    });
+
+    it('gives an empty page past the end and for no products', async () => {
+      expect(await service.list(1, 20)).toEqual({
+        items: [],
+        page: 1,
+        size: 20,
+        totalItems: 0,
+        totalPages: 0,
+      });
+      repo.seed('only', 1, 1);
+      expect(await service.list(5, 20)).toMatchObject({ items: [], totalItems: 1, totalPages: 1 });
+    });
+  });
+
+  describe('get', () => {
+    it('returns the product', async () => {
+      const id = repo.seed('Earbuds', 89_000, 4);
+      expect(await service.get(id)).toMatchObject({ id, name: 'Earbuds', price: 89_000, stock: 4 });
+    });
+
+    it('throws PRODUCT_NOT_FOUND for an unknown id', async () => {
+      await expect(service.get(42)).rejects.toBeInstanceOf(ProductNotFoundError);
+    });
+  });
+
+  describe('create', () => {
+    it('validates, trims the name and stores with the clock time', async () => {
+      const product = await service.create({ name: '  Mug ', price: 12_000, stock: 3 });
+      expect(product).toMatchObject({ name: 'Mug', price: 12_000, stock: 3 });
+      expect(repo.rows.get(product.id)).toEqual({
+        name: 'Mug',
+        price: 12_000,
+        stock: 3,
+        updatedAt: clock.current,
+      });
+    });
+
+    it('stores nothing for an invalid product', async () => {
+      await expect(service.create({ name: ' ', price: -1, stock: 1 })).rejects.toBeInstanceOf(
+        ValidationFailedError,
+      );
+      expect(repo.rows.size).toBe(0);
+    });
+  });
+
+  describe('restock', () => {
+    it('adds to the stock in a transaction, under a lock, and stamps the time', async () => {
+      const id = repo.seed('Mug', 1, 5);
+      const product = await service.restock(id, 7);
+      expect(product.stock).toBe(12);
+      expect(stockOf(id)).toBe(12);
+      expect(repo.rows.get(id)!.updatedAt).toBe(clock.current);
+      expect(repo.lockCalls).toEqual([[id]]);
+      expect(runs).toBe(1);
+    });
+
+    it('throws PRODUCT_NOT_FOUND and writes nothing for an unknown id', async () => {
+      await expect(service.restock(99, 1)).rejects.toBeInstanceOf(ProductNotFoundError);
+      expect(repo.saveCalls).toBe(0);
+    });
+
+    it('refuses to pass the maximum stock and writes nothing', async () => {
+      const id = repo.seed('Mug', 1, PRODUCT_STOCK_MAX);
+      await expect(service.restock(id, 1)).rejects.toBeInstanceOf(ValidationFailedError);
+      expect(stockOf(id)).toBe(PRODUCT_STOCK_MAX);
+      expect(repo.saveCalls).toBe(0);
+    });
+  });
+
+  describe('assertAvailable', () => {
+    it('passes when every line is in stock, taking no lock and writing nothing', async () => {
+      const a = repo.seed('a', 1, 2);
+      await expect(
+        service.assertAvailable([{ productId: a, quantity: 2 }]),
+      ).resolves.toBeUndefined();
+      expect(repo.lockCalls).toEqual([]);
+      expect(repo.saveCalls).toBe(0);
+    });
+
+    it('rejects an unknown product and a line above the stock', async () => {
+      const a = repo.seed('a', 1, 2);
+      await expect(service.assertAvailable([{ productId: 9, quantity: 1 }])).rejects.toBeInstanceOf(
+        ProductNotFoundError,
+      );
+      await expect(service.assertAvailable([{ productId: a, quantity: 3 }])).rejects.toBeInstanceOf(
+        OutOfStockError,
+      );
+      expect(stockOf(a)).toBe(2);
+    });
+  });
+
+  describe('reserve', () => {
+    it('takes stock for every line, locking the ids once each', async () => {
+      const a = repo.seed('a', 1, 5);
+      const b = repo.seed('b', 1, 3);
+
+      const products = await service.reserve([
+        { productId: b, quantity: 3 },
+        { productId: a, quantity: 2 },
+      ]);
+
+      expect(products.map((p) => [p.id, p.stock])).toEqual([
+        [a, 3],
+        [b, 0],
+      ]);
+      expect(stockOf(a)).toBe(3);
+      expect(stockOf(b)).toBe(0);
+      expect(repo.lockCalls).toHaveLength(1);
+      expect([...repo.lockCalls[0]].sort()).toEqual([a, b].sort());
+    });
+
+    it('is all or nothing: one short line takes nothing', async () => {
+      const a = repo.seed('a', 1, 5);
+      const b = repo.seed('b', 1, 1);
+
+      await expect(
+        service.reserve([
+          { productId: a, quantity: 5 },
+          { productId: b, quantity: 2 },
+        ]),
+      ).rejects.toBeInstanceOf(OutOfStockError);
+
+      expect(stockOf(a)).toBe(5);
+      expect(stockOf(b)).toBe(1);
+      expect(repo.saveCalls).toBe(0);
+    });
+
+    it('throws PRODUCT_NOT_FOUND naming the missing product, and takes nothing', async () => {
+      const a = repo.seed('a', 1, 5);
+      const error = await service
+        .reserve([
+          { productId: a, quantity: 1 },
+          { productId: 77, quantity: 1 },
+        ])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProductNotFoundError);
+      expect((error as ProductNotFoundError).productId).toBe(77);
+      expect(stockOf(a)).toBe(5);
+    });
+  });
+
+  describe('release', () => {
+    it('puts the stock back for every line', async () => {
+      const a = repo.seed('a', 1, 0);
+      const b = repo.seed('b', 1, 1);
+      await service.release([
+        { productId: a, quantity: 2 },
+        { productId: b, quantity: 4 },
+      ]);
+      expect(stockOf(a)).toBe(2);
+      expect(stockOf(b)).toBe(5);
+    });
+
+    it('throws PRODUCT_NOT_FOUND for a missing product', async () => {
+      await expect(service.release([{ productId: 5, quantity: 1 }])).rejects.toBeInstanceOf(
+        ProductNotFoundError,
+      );
+    });
+  });
+});

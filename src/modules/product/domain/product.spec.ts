@@ -1,0 +1,139 @@
+import { ValidationFailedError } from '../../../common/errors/common.errors';
+import { OutOfStockError } from './errors/out-of-stock.error';
+import { Product, PRODUCT_NAME_MAX_LENGTH, PRODUCT_PRICE_MAX, PRODUCT_STOCK_MAX } from './product';
+
+describe('Product', () => {
+  const product = (stock: number) => new Product(3, 'Earbuds', 89_000, stock);
+
+  describe('validateNew', () => {
+    it('accepts a valid draft and trims the name', () => {
+      expect(Product.validateNew({ name: '  Earbuds  ', price: 89_000, stock: 10 })).toEqual({
+        name: 'Earbuds',
+        price: 89_000,
+        stock: 10,
+      });
+    });
+
+    it('accepts the bounds: price and stock 0 and their maxima, a name of the maximum length', () => {
+      const name = 'x'.repeat(PRODUCT_NAME_MAX_LENGTH);
+      expect(Product.validateNew({ name, price: 0, stock: 0 })).toEqual({
+        name,
+        price: 0,
+        stock: 0,
+      });
+      expect(
+        Product.validateNew({ name: 'a', price: PRODUCT_PRICE_MAX, stock: PRODUCT_STOCK_MAX }),
+      ).toEqual({
+        name: 'a',
+        price: PRODUCT_PRICE_MAX,
+        stock: PRODUCT_STOCK_MAX,
+      });
+    });
+
+    it.each([
+      ['blank name', { name: '   ', price: 1, stock: 1 }, ['name']],
+      [
+        'too long name',
+        { name: 'x'.repeat(PRODUCT_NAME_MAX_LENGTH + 1), price: 1, stock: 1 },
+        ['name'],
+      ],
+      ['negative price', { name: 'a', price: -1, stock: 1 }, ['price']],
+      ['fractional price', { name: 'a', price: 1.5, stock: 1 }, ['price']],
+      ['price above the maximum', { name: 'a', price: PRODUCT_PRICE_MAX + 1, stock: 1 }, ['price']],
+      ['NaN stock', { name: 'a', price: 1, stock: NaN }, ['stock']],
+      ['stock above the maximum', { name: 'a', price: 1, stock: PRODUCT_STOCK_MAX + 1 }, ['stock']],
+      ['everything wrong', { name: '', price: -1, stock: 0.5 }, ['name', 'price', 'stock']],
+    ])('rejects a %s, naming each bad field', (_label, draft, fields) => {
+      let caught: unknown;
+      try {
+        Product.validateNew(draft);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ValidationFailedError);
+      expect((caught as ValidationFailedError).details?.map((d) => d.field)).toEqual(fields);
+    });
+  });
+
+  describe('reserve', () => {
+    it('takes the units out of stock', () => {
+      const p = product(5);
+      p.reserve(2);
+      expect(p.stock).toBe(3);
+      p.reserve(3);
+      expect(p.stock).toBe(0);
+    });
+
+    it('refuses more than the stock with OUT_OF_STOCK and leaves the stock as it was', () => {
+      const p = product(2);
+      expect(() => p.reserve(3)).toThrow(OutOfStockError);
+      try {
+        p.reserve(3);
+      } catch (error) {
+        expect((error as OutOfStockError).code).toBe('OUT_OF_STOCK');
+        expect((error as OutOfStockError).productId).toBe(3);
+        expect((error as OutOfStockError).message).toContain('2 in stock, 3 requested');
+      }
+      expect(p.stock).toBe(2);
+    });
+
+    it.each([0, -1, 1.5, NaN, Infinity])('rejects the quantity %p', (quantity) => {
+      const p = product(10);
+      expect(() => p.reserve(quantity)).toThrow(ValidationFailedError);
+      expect(p.stock).toBe(10);
+    });
+  });
+
+  describe('release', () => {
+    it('puts units back', () => {
+      const p = product(1);
+      p.release(4);
+      expect(p.stock).toBe(5);
+    });
+
+    it('never goes above the maximum stock', () => {
+      const p = product(PRODUCT_STOCK_MAX - 1);
+      p.release(5);
+      expect(p.stock).toBe(PRODUCT_STOCK_MAX);
+    });
+
+    it.each([0, -3, 2.5])('rejects the quantity %p', (quantity) => {
+      const p = product(1);
+      expect(() => p.release(quantity)).toThrow(ValidationFailedError);
+      expect(p.stock).toBe(1);
+    });
+  });
+
+  describe('restock', () => {
+    it('adds units', () => {
+      const p = product(7);
+      p.restock(3);
+      expect(p.stock).toBe(10);
+    });
+
+    it('may reach the maximum exactly', () => {
+      const p = product(PRODUCT_STOCK_MAX - 10);
+      p.restock(10);
+      expect(p.stock).toBe(PRODUCT_STOCK_MAX);
+    });
+
+    it('refuses to go above the maximum, naming the quantity field, and changes nothing', () => {
+      const p = product(PRODUCT_STOCK_MAX - 10);
+      expect(() => p.restock(11)).toThrow(ValidationFailedError);
+      try {
+        p.restock(11);
+      } catch (error) {
+        expect((error as ValidationFailedError).details).toEqual([
+          expect.objectContaining({ field: 'quantity' }),
+        ]);
+      }
+      expect(p.stock).toBe(PRODUCT_STOCK_MAX - 10);
+    });
+
+    it.each([0, -1, 0.1])('rejects the quantity %p', (quantity) => {
+      const p = product(1);
+      expect(() => p.restock(quantity)).toThrow(ValidationFailedError);
+      expect(p.stock).toBe(1);
+    });
+  });
+});
