@@ -18,20 +18,42 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /**
  * JSON in only: Nest adds a form-urlencoded parser and Fastify ships a text/plain one, which
  * let `amount=1` or a JSON text sent as text/plain reach validation instead of a 415.
+ * An empty body with Content-Type: application/json (what many clients send on a body-less
+ * POST such as /payment) counts as no body rather than as invalid JSON.
  */
 class JsonOnlyFastifyAdapter extends FastifyAdapter {
   override registerParserMiddleware(prefix?: string, rawBody?: boolean): void {
     super.registerParserMiddleware(prefix, rawBody);
-    this.getInstance().removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
+    const fastify = this.getInstance();
+    fastify.removeContentTypeParser([
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'application/json',
+    ]);
+    const parseJson = fastify.getDefaultJsonParser('error', 'error');
+    fastify.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+      (request, body, done) =>
+        body === '' ? done(null, undefined) : parseJson(request, body as string, done),
+    );
   }
+}
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** A client's X-Request-Id is kept only when it is short and plain; otherwise a new UUID. */
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 export function createFastifyAdapter(logger: PinoLogger): FastifyAdapter {
   return new JsonOnlyFastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestId,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Errors the router raises before any hook or handler (a badly encoded URL, an overlong
@@ -61,6 +83,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
         styleSrc: [`'self'`, `'unsafe-inline'`],
         imgSrc: [`'self'`, 'data:'],
         scriptSrc: [`'self'`, `'unsafe-inline'`],
+        // Swagger UI must work over plain HTTP on any host, not only on localhost.
+        upgradeInsecureRequests: null,
       },
     },
   });

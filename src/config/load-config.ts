@@ -26,7 +26,7 @@ export function loadConfig(env: Env): AppConfig {
       user: read.string('DB_USER', 'app'),
       password: read.string('DB_PASSWORD', 'app', true),
       name: read.identifier('DB_NAME', 'ecommerce'),
-      poolSize: read.int('DB_POOL_SIZE', 20, 1, 500),
+      poolSize: read.int('DB_POOL_SIZE', 20, 2, 500),
       lockWaitTimeoutSeconds: read.int('DB_LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 120),
       connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
     },

@@ -1,6 +1,7 @@
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/common/database/data-source-options';
+import { runMigrations } from '../../src/common/database/run-migrations';
 import { databaseServerFromEnv, runDatabasePrefix } from './database-server';
 import { testConfig } from './test-config';
 
@@ -21,8 +22,9 @@ export function workerDatabase(): Promise<string> {
     } finally {
       await connection.end();
     }
-    const dataSource = new DataSource({ ...dataSourceOptions(testConfig({ dbName: name })), poolSize: 1 });
+    const dataSource = new DataSource({ ...dataSourceOptions(testConfig({ dbName: name })), poolSize: 2 });
     await dataSource.initialize();
+    await runMigrations(dataSource);
     await dataSource.destroy();
     return name;
   })();

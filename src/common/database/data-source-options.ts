@@ -26,8 +26,8 @@ export function dataSourceOptions(config: AppConfig): MysqlConnectionOptions {
     bigNumberStrings: false,
     synchronize: false,
     migrations: MIGRATIONS,
-    migrationsRun: true,
-    migrationsTransactionMode: 'each',
+    // Applied by runMigrations() under a named lock, not by TypeORM on its own.
+    migrationsRun: false,
     logger: new TypeOrmNestLogger(),
     maxQueryExecutionTime: 1_000,
   };

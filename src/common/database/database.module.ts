@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { runMigrations } from './run-migrations';
 import { TransactionRunner } from './transaction-runner';
 import { DemoSeeder } from './seed/demo-seeder';
 
@@ -16,6 +18,11 @@ import { DemoSeeder } from './seed/demo-seeder';
         retryAttempts: 2,
         retryDelay: 1000,
       }),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await runMigrations(dataSource);
+        return dataSource;
+      },
     }),
   ],
   providers: [TransactionRunner, DemoSeeder],

@@ -25,6 +25,12 @@ export function isDuplicateKey(error: unknown, indexName?: string): boolean {
   return indexName === undefined || String((error as Error).message).includes(indexName);
 }
 
+/** A lock wait timeout or a deadlock that was not retried: the client may retry. */
+export function isLockConflict(error: unknown): boolean {
+  const errno = mysqlErrno(error);
+  return errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_DEADLOCK;
+}
+
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { isConnectionError } from '../database/mysql-errors';
+import { isConnectionError, isLockConflict } from '../database/mysql-errors';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode, ErrorDetail } from './error-code';
 
@@ -37,10 +37,21 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 /** Turns anything thrown while serving a request into the contract's error answer. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof DomainError) {
-    return { status: ERROR_STATUS[error.code], code: error.code, message: error.message, details: error.details, unexpected: false };
+    return {
+      status: ERROR_STATUS[error.code],
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      unexpected: false,
+    };
   }
   if (error instanceof ThrottlerException) {
-    return { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Too many requests; slow down', unexpected: false };
+    return {
+      status: 429,
+      code: 'TOO_MANY_REQUESTS',
+      message: 'Too many requests; slow down',
+      unexpected: false,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -49,10 +60,28 @@ export function mapError(error: unknown): MappedError {
   }
   const fastify = fastifyClientError(error);
   if (fastify) return fastify;
-  if (isConnectionError(error)) {
-    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; retry shortly', unexpected: false };
+  if (isLockConflict(error)) {
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The resource is busy; retry shortly',
+      unexpected: false,
+    };
   }
-  return { status: 500, code: 'INTERNAL_ERROR', message: 'An unexpected error occurred', unexpected: true };
+  if (isConnectionError(error)) {
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The database is unavailable; retry shortly',
+      unexpected: false,
+    };
+  }
+  return {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    message: 'An unexpected error occurred',
+    unexpected: true,
+  };
 }
 
 function httpMessage(error: HttpException, status: number): string {
@@ -68,7 +97,10 @@ function fastifyClientError(error: unknown): MappedError | null {
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
   if (typeof code !== 'string' || !code.startsWith('FST_')) {
     // Body parser errors (JSON syntax, __proto__ keys) carry a status but a plain SyntaxError.
-    if (statusCode !== 400 || !(error instanceof SyntaxError || (error as Error).message?.includes('JSON'))) {
+    if (
+      statusCode !== 400 ||
+      !(error instanceof SyntaxError || (error as Error).message?.includes('JSON'))
+    ) {
       return null;
     }
   }
@@ -76,5 +108,10 @@ function fastifyClientError(error: unknown): MappedError | null {
   const message =
     (typeof code === 'string' && FASTIFY_MESSAGES[code]) ||
     (statusCode === 400 ? 'The request body is not valid JSON' : 'Request rejected');
-  return { status: ERROR_STATUS[mappedCode] === statusCode ? statusCode : 400, code: mappedCode, message, unexpected: false };
+  return {
+    status: ERROR_STATUS[mappedCode] === statusCode ? statusCode : 400,
+    code: mappedCode,
+    message,
+    unexpected: false,
+  };
 }

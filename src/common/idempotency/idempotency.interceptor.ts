@@ -12,7 +12,7 @@ import { IdempotencyStore } from './idempotency.store';
 import { requestFingerprint } from './request-fingerprint';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-const VALID_KEY = /^[\x21-\x7e]{1,100}$/;
+const VALID_KEY = /^[\x20-\x7e]{1,100}$/;
 
 /**
  * Applies the contract's Idempotency-Key rules to one route (see @Idempotent()).

@@ -14,7 +14,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    stopAtFirstError: true,
     exceptionFactory: (errors) => new ValidationFailedError(flatten(errors)),
   });
 }
@@ -31,13 +30,41 @@ class StrictValidationPipe extends ValidationPipe {
   }
 }
 
+/** The most basic failure of a field is the one worth reporting ("must be an integer" before "must be ≤ 100"). */
+const CONSTRAINT_PRIORITY = [
+  'whitelistValidation',
+  'isDefined',
+  'nestedValidation',
+  'isObject',
+  'isArray',
+  'isInt',
+  'isString',
+  'isNumber',
+  'isBoolean',
+  'isEnum',
+  'isIn',
+];
+
+function mainConstraint(constraints: Record<string, string>): string {
+  const key =
+    CONSTRAINT_PRIORITY.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+  return constraints[key];
+}
+
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((reason) => ({
-      field,
-      reason: reason.replace(/^property (\S+) should not exist$/, '$1 is not an allowed field'),
-    }));
+    const own = error.constraints
+      ? [
+          {
+            field,
+            reason: mainConstraint(error.constraints).replace(
+              /^property (\S+) should not exist$/,
+              '$1 is not an allowed field',
+            ),
+          },
+        ]
+      : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

@@ -25,7 +25,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
   async seed(): Promise<void> {
     await this.db.run(async () => {
-      await this.db.query(`SELECT GET_LOCK('ecommerce_demo_seed', 10)`);
+      await this.db.query(`SELECT GET_LOCK(CONCAT('demo-seed:', MD5(DATABASE())), 10)`);
       try {
         const [{ count }] = await this.db.query<{ count: number }[]>(
           'SELECT (SELECT COUNT(*) FROM products) + (SELECT COUNT(*) FROM balances) AS count',
@@ -48,7 +48,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
         }
         this.logger.log(`seeded ${DEMO_PRODUCTS.length} demo products and ${DEMO_BALANCES.length} balances`);
       } finally {
-        await this.db.query(`SELECT RELEASE_LOCK('ecommerce_demo_seed')`);
+        await this.db.query(`SELECT RELEASE_LOCK(CONCAT('demo-seed:', MD5(DATABASE())))`);
       }
     });
   }
