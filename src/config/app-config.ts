@@ -24,6 +24,7 @@ export class AppConfig {
   };
   orderPaymentTtlSeconds!: number;
   popularCacheTtlSeconds!: number;
+  productListCacheMs!: number;
   chargeMax!: number;
   balanceMax!: number;
   rateLimitPerMinute!: number;

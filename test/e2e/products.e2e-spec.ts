@@ -35,7 +35,14 @@ describe('products (HTTP contract)', () => {
   describe('GET /products', () => {
     it('is public and pages an empty catalogue with the defaults', async () => {
       const res = await api().get('/api/v1/products').expect(200);
-      expect(res.body).toEqual({ items: [], page: 1, size: 20, totalItems: 0, totalPages: 0 });
+      expect(res.body).toEqual({
+        items: [],
+        page: 1,
+        size: 20,
+        totalItems: 0,
+        totalPages: 0,
+        nextCursor: null,
+      });
     });
 
     it('pages products ordered by id, with exactly {id, name, price, stock}', async () => {
@@ -54,10 +61,50 @@ describe('products (HTTP contract)', () => {
         size: 2,
         totalItems: 5,
         totalPages: 3,
+        nextCursor: expect.any(String),
       });
       expect(last.body.items.map((p: { id: number }) => p.id)).toEqual([ids[4]]);
-      expect(beyond.body).toEqual({ items: [], page: 4, size: 2, totalItems: 5, totalPages: 3 });
+      expect(last.body.nextCursor).toBeNull();
+      expect(beyond.body).toEqual({
+        items: [],
+        page: 4,
+        size: 2,
+        totalItems: 5,
+        totalPages: 3,
+        nextCursor: null,
+      });
     });
+
+    it('pages by keyset: following nextCursor visits every product once, in id order', async () => {
+      const ids = await seed(5);
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = cursor === null ? '?size=2' : `?size=2&cursor=${cursor}`;
+        const res = await api().get(`/api/v1/products${query}`).expect(200);
+        seen.push(...res.body.items.map((p: { id: number }) => p.id));
+        expect(res.body).toMatchObject({
+          size: 2,
+          totalItems: 5,
+          totalPages: 3,
+          page: cursor === null ? 1 : null,
+        });
+        cursor = res.body.nextCursor;
+        pages++;
+      } while (cursor !== null && pages < 10);
+      expect(seen).toEqual(ids);
+      expect(pages).toBe(3);
+    });
+
+    it.each([['cursor=abc'], ['cursor=!!'], ['cursor=cDox&page=2'], [`cursor=${'a'.repeat(41)}`]])(
+      'rejects a bad or conflicting cursor (%s) with 400',
+      async (query) => {
+        const res = await api().get(`/api/v1/products?${query}`);
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+      },
+    );
 
     it('orders by id even when rows were written in another order', async () => {
       const now = new Date();

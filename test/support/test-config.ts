@@ -24,6 +24,7 @@ export function testConfig({ dbName = 'unused', env = {} }: TestConfigOverrides 
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
     SEED_DEMO_DATA: 'false',
+    PRODUCT_LIST_CACHE_MS: '0',
     ...env,
   });
 }

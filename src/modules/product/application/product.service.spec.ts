@@ -4,7 +4,8 @@ import { ValidationFailedError } from '../../../common/errors/common.errors';
 import { OutOfStockError } from '../domain/errors/out-of-stock.error';
 import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
 import { NewProduct, Product, PRODUCT_STOCK_MAX } from '../domain/product';
-import { ProductPage, ProductRepository } from '../domain/product.repository';
+import { ProductRepository } from '../domain/product.repository';
+import { AppConfig } from '../../../config/app-config';
 import { ProductService } from './product.service';
 
 /** In-memory port: stores plain rows so a domain object is never shared with the "database". */
@@ -33,12 +34,25 @@ class InMemoryProductRepository extends ProductRepository {
     return ids.filter((id) => this.rows.has(id)).map((id) => this.toDomain(id));
   }
 
-  async findPage(page: number, size: number): Promise<ProductPage> {
-    const ids = [...this.rows.keys()].sort((a, b) => a - b);
-    return {
-      items: ids.slice((page - 1) * size, page * size).map((id) => this.toDomain(id)),
-      totalItems: ids.length,
-    };
+  private sortedIds(): number[] {
+    return [...this.rows.keys()].sort((a, b) => a - b);
+  }
+
+  async findSlice(offset: number, limit: number): Promise<Product[]> {
+    return this.sortedIds()
+      .slice(offset, offset + limit)
+      .map((id) => this.toDomain(id));
+  }
+
+  async findAfter(afterId: number, limit: number): Promise<Product[]> {
+    return this.sortedIds()
+      .filter((id) => id > afterId)
+      .slice(0, limit)
+      .map((id) => this.toDomain(id));
+  }
+
+  async count(): Promise<number> {
+    return this.rows.size;
   }
 
   async create(product: NewProduct, now: Date): Promise<Product> {
@@ -90,7 +104,7 @@ describe('ProductService', () => {
         return work();
       },
     } as unknown as TransactionRunner;
-    service = new ProductService(repo, transactions, clock);
+    service = new ProductService(repo, transactions, clock, { productListCacheMs: 0 } as AppConfig);
   });
 
   const stockOf = (id: number) => repo.rows.get(id)!.stock;
@@ -99,22 +113,64 @@ describe('ProductService', () => {
     it('pages the products by id with the totals', async () => {
       for (let i = 1; i <= 5; i++) repo.seed(`p${i}`, i * 100, i);
 
-      const page = await service.list(2, 2);
+      const page = await service.list({ page: 2, size: 2 });
 
       expect(page.items.map((p) => p.id)).toEqual([3, 4]);
-      expect(page).toMatchObject({ page: 2, size: 2, totalItems: 5, totalPages: 3 });
+      expect(page).toMatchObject({
+        page: 2,
+        size: 2,
+        totalItems: 5,
+        totalPages: 3,
+        nextAfterId: 4,
+      });
     });
 
     it('gives an empty page past the end and for no products', async () => {
-      expect(await service.list(1, 20)).toEqual({
+      expect(await service.list({ page: 1, size: 20 })).toEqual({
         items: [],
         page: 1,
         size: 20,
         totalItems: 0,
         totalPages: 0,
+        nextAfterId: null,
       });
       repo.seed('only', 1, 1);
-      expect(await service.list(5, 20)).toMatchObject({ items: [], totalItems: 1, totalPages: 1 });
+      expect(await service.list({ page: 5, size: 20 })).toMatchObject({
+        items: [],
+        totalItems: 1,
+        totalPages: 1,
+      });
+    });
+
+    it('pages by keyset after a product id, with no page number and no next page at the end', async () => {
+      for (let i = 1; i <= 5; i++) repo.seed(`p${i}`, i * 100, i);
+
+      const middle = await service.list({ page: 1, size: 2, afterId: 2 });
+      const last = await service.list({ page: 1, size: 2, afterId: 4 });
+
+      expect(middle.items.map((p) => p.id)).toEqual([3, 4]);
+      expect(middle).toMatchObject({ page: null, totalItems: 5, nextAfterId: 4 });
+      expect(last.items.map((p) => p.id)).toEqual([5]);
+      expect(last.nextAfterId).toBeNull();
+    });
+
+    it('with a list cache, serves a page again until this process writes', async () => {
+      const cached = new ProductService(
+        repo,
+        { run: (work: () => Promise<unknown>) => work() } as TransactionRunner,
+        clock,
+        {
+          productListCacheMs: 60_000,
+        } as AppConfig,
+      );
+      const id = repo.seed('p1', 100, 1);
+      expect((await cached.list({ page: 1, size: 5 })).items).toHaveLength(1);
+
+      repo.seed('written elsewhere', 100, 1);
+      expect((await cached.list({ page: 1, size: 5 })).items).toHaveLength(1);
+
+      await cached.restock(id, 1);
+      expect((await cached.list({ page: 1, size: 5 })).items).toHaveLength(2);
     });
   });
 

@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { TtlCache } from '../../../common/cache/ttl-cache';
 import { Page, pageOf } from '../../../common/pagination/page';
+import { AppConfig } from '../../../config/app-config';
 import { OutOfStockError } from '../domain/errors/out-of-stock.error';
 import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
 import { NewProduct, Product } from '../domain/product';
 import { ProductRepository } from '../domain/product.repository';
+
+export interface ProductListQuery {
+  page: number;
+  size: number;
+  /** Keyset paging: the page starts after this product id (and `page` is ignored). */
+  afterId?: number;
+}
+
+export interface ProductListing extends Omit<Page<Product>, 'page'> {
+  /** null in keyset mode, where the position is not counted. */
+  page: number | null;
+  /** Where the next page starts (keyset), or null on the last page. */
+  nextAfterId: number | null;
+}
 
 export interface StockLine {
   productId: number;
@@ -14,15 +30,38 @@ export interface StockLine {
 
 @Injectable()
 export class ProductService {
+  private readonly listCache: TtlCache<ProductListing>;
+
   constructor(
     private readonly products: ProductRepository,
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.listCache = new TtlCache(config.productListCacheMs);
+  }
 
-  async list(page: number, size: number): Promise<Page<Product>> {
-    const result = await this.products.findPage(page, size);
-    return pageOf(result.items, page, size, result.totalItems);
+  /**
+   * A page of products in id order: by page number, or after a product id (keyset paging).
+   * Pages may be served up to PRODUCT_LIST_CACHE_MS old; this process's own writes clear them.
+   */
+  async list(query: ProductListQuery): Promise<ProductListing> {
+    const key = `${query.afterId ?? 'p' + query.page}:${query.size}`;
+    return this.listCache.getOrLoad(key, async () => {
+      const [rows, totalItems] = await Promise.all([
+        query.afterId === undefined
+          ? this.products.findSlice((query.page - 1) * query.size, query.size + 1)
+          : this.products.findAfter(query.afterId, query.size + 1),
+        this.products.count(),
+      ]);
+      const items = rows.slice(0, query.size);
+      const more = rows.length > query.size;
+      return {
+        ...pageOf(items, query.page, query.size, totalItems),
+        page: query.afterId === undefined ? query.page : null,
+        nextAfterId: more ? items[items.length - 1].id : null,
+      };
+    });
   }
 
   async get(id: number): Promise<Product> {
@@ -37,7 +76,9 @@ export class ProductService {
   }
 
   async create(draft: NewProduct): Promise<Product> {
-    return this.products.create(Product.validateNew(draft), this.clock.now());
+    const product = await this.products.create(Product.validateNew(draft), this.clock.now());
+    this.listCache.clear();
+    return product;
   }
 
   async restock(id: number, quantity: number): Promise<Product> {
@@ -46,6 +87,7 @@ export class ProductService {
       if (!product) throw new ProductNotFoundError(id);
       product.restock(quantity);
       await this.products.saveStock([product], this.clock.now());
+      this.listCache.clear();
       return product;
     });
   }
@@ -60,7 +102,8 @@ export class ProductService {
     for (const line of lines) {
       const product = byId.get(line.productId);
       if (!product) throw new ProductNotFoundError(line.productId);
-      if (line.quantity > product.stock) throw new OutOfStockError(product.id, line.quantity, product.stock);
+      if (line.quantity > product.stock)
+        throw new OutOfStockError(product.id, line.quantity, product.stock);
     }
   }
 

@@ -1,15 +1,14 @@
 import { NewProduct, Product } from './product';
 
-export interface ProductPage {
-  items: Product[];
-  totalItems: number;
-}
-
 /** Persistence port of the product module. Locking methods must run inside a transaction. */
 export abstract class ProductRepository {
   abstract findById(id: number): Promise<Product | null>;
   abstract findManyByIds(ids: number[]): Promise<Product[]>;
-  abstract findPage(page: number, size: number): Promise<ProductPage>;
+  /** Products in id order, skipping `offset` (page/size paging). */
+  abstract findSlice(offset: number, limit: number): Promise<Product[]>;
+  /** Products with an id above `afterId`, in id order (keyset paging: as fast on page 4,000 as on page 1). */
+  abstract findAfter(afterId: number, limit: number): Promise<Product[]>;
+  abstract count(): Promise<number>;
   abstract create(product: NewProduct, now: Date): Promise<Product>;
   /** Locks the rows (SELECT ... FOR UPDATE) in ascending id order, in one statement. */
   abstract findManyForUpdate(ids: number[]): Promise<Product[]>;

@@ -29,13 +29,22 @@ export class Product {
     const name = draft.name.trim();
     const problems = [];
     if (name.length === 0 || name.length > PRODUCT_NAME_MAX_LENGTH) {
-      problems.push({ field: 'name', reason: `name must be 1-${PRODUCT_NAME_MAX_LENGTH} characters` });
+      problems.push({
+        field: 'name',
+        reason: `name must be 1-${PRODUCT_NAME_MAX_LENGTH} characters`,
+      });
     }
     if (!isIntIn(draft.price, 0, PRODUCT_PRICE_MAX)) {
-      problems.push({ field: 'price', reason: `price must be an integer from 0 to ${PRODUCT_PRICE_MAX}` });
+      problems.push({
+        field: 'price',
+        reason: `price must be an integer from 0 to ${PRODUCT_PRICE_MAX}`,
+      });
     }
     if (!isIntIn(draft.stock, 0, PRODUCT_STOCK_MAX)) {
-      problems.push({ field: 'stock', reason: `stock must be an integer from 0 to ${PRODUCT_STOCK_MAX}` });
+      problems.push({
+        field: 'stock',
+        reason: `stock must be an integer from 0 to ${PRODUCT_STOCK_MAX}`,
+      });
     }
     if (problems.length > 0) throw new ValidationFailedError(problems);
     return { name, price: draft.price, stock: draft.stock };
@@ -75,6 +84,8 @@ function isIntIn(value: number, min: number, max: number): boolean {
 
 function assertPositiveInt(quantity: number): void {
   if (!Number.isSafeInteger(quantity) || quantity < 1) {
-    throw new ValidationFailedError([{ field: 'quantity', reason: 'quantity must be a positive integer' }]);
+    throw new ValidationFailedError([
+      { field: 'quantity', reason: 'quantity must be a positive integer' },
+    ]);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { MoreThan } from 'typeorm';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { NewProduct, Product } from '../domain/product';
-import { ProductPage, ProductRepository } from '../domain/product.repository';
+import { ProductRepository } from '../domain/product.repository';
 import { ProductOrmEntity } from './product.orm-entity';
 
 interface ProductRow {
@@ -42,13 +43,22 @@ export class TypeOrmProductRepository extends ProductRepository {
     return rows.map(toDomain);
   }
 
-  async findPage(page: number, size: number): Promise<ProductPage> {
-    const [rows, totalItems] = await this.repository.findAndCount({
+  async findSlice(offset: number, limit: number): Promise<Product[]> {
+    const rows = await this.repository.find({ order: { id: 'ASC' }, skip: offset, take: limit });
+    return rows.map(toDomain);
+  }
+
+  async findAfter(afterId: number, limit: number): Promise<Product[]> {
+    const rows = await this.repository.find({
+      where: { id: MoreThan(afterId) },
       order: { id: 'ASC' },
-      skip: (page - 1) * size,
-      take: size,
+      take: limit,
     });
-    return { items: rows.map(toDomain), totalItems };
+    return rows.map(toDomain);
+  }
+
+  count(): Promise<number> {
+    return this.repository.count();
   }
 
   async create(product: NewProduct, now: Date): Promise<Product> {

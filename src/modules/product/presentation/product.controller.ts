@@ -2,12 +2,13 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Public } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
-import { mapPage } from '../../../common/pagination/page';
-import { PageQueryDto } from '../../../common/pagination/page-query.dto';
+import { ValidationFailedError } from '../../../common/errors/common.errors';
 import { IdParam } from '../../../common/validation/id-param';
 import { ProductService } from '../application/product.service';
 import { CreateProductDto } from './dto/create-product.dto';
+import { ProductListQueryDto } from './dto/product-list-query.dto';
 import { ProductPageResponse, ProductResponse } from './dto/product.response';
+import { ProductCursor } from './product-cursor';
 import { RestockDto } from './dto/restock.dto';
 
 @ApiTags('products')
@@ -17,11 +18,25 @@ export class ProductController {
 
   @Get()
   @Public()
-  @ApiOperation({ operationId: 'listProducts', summary: 'List products, ordered by id' })
+  @ApiOperation({
+    operationId: 'listProducts',
+    summary: 'List products, ordered by id',
+    description:
+      "Page by `page`/`size`, or by `cursor` (keyset: pass the previous answer's `nextCursor`). " +
+      'Answers may be up to PRODUCT_LIST_CACHE_MS (default 1 s) old.',
+  })
   @ApiOkResponse({ type: ProductPageResponse })
   @ApiErrors(400, 429)
-  async list(@Query() query: PageQueryDto): Promise<ProductPageResponse> {
-    return mapPage(await this.products.list(query.page, query.size), ProductResponse.from);
+  async list(@Query() query: ProductListQueryDto): Promise<ProductPageResponse> {
+    if (query.cursor !== undefined && query.page !== 1) {
+      throw new ValidationFailedError([
+        { field: 'page', reason: 'page cannot be combined with cursor' },
+      ]);
+    }
+    const afterId = query.cursor === undefined ? undefined : ProductCursor.decode(query.cursor);
+    return ProductPageResponse.from(
+      await this.products.list({ page: query.page, size: query.size, afterId }),
+    );
   }
 
   @Get(':id')

@@ -8,7 +8,10 @@ export class OutOfStockError extends DomainError {
     available: number,
   ) {
     super(`Product ${productId} has ${available} in stock, ${requested} requested`, [
-      { field: 'items', reason: `product ${productId}: requested ${requested}, in stock ${available}` },
+      {
+        field: 'items',
+        reason: `product ${productId}: requested ${requested}, in stock ${available}`,
+      },
     ]);
   }
 }

@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { PRODUCT_NAME_MAX_LENGTH, PRODUCT_PRICE_MAX, PRODUCT_STOCK_MAX } from '../../domain/product';
+import {
+  PRODUCT_NAME_MAX_LENGTH,
+  PRODUCT_PRICE_MAX,
+  PRODUCT_STOCK_MAX,
+} from '../../domain/product';
 
 export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}\p{Cs}]*$/u;
 

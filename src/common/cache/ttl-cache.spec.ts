@@ -1,0 +1,44 @@
+import { TtlCache } from './ttl-cache';
+
+describe('TtlCache', () => {
+  let clock = 0;
+  const now = () => clock;
+  beforeEach(() => (clock = 0));
+
+  it('serves a loaded value until its TTL passes, then loads again', async () => {
+    const cache = new TtlCache<number>(100, 10, now);
+    let loads = 0;
+    const load = async () => ++loads;
+
+    expect(await cache.getOrLoad('k', load)).toBe(1);
+    clock = 99;
+    expect(await cache.getOrLoad('k', load)).toBe(1);
+    clock = 100;
+    expect(await cache.getOrLoad('k', load)).toBe(2);
+  });
+
+  it('with a TTL of 0 always loads', async () => {
+    const cache = new TtlCache<number>(0, 10, now);
+    let loads = 0;
+    await cache.getOrLoad('k', async () => ++loads);
+    await cache.getOrLoad('k', async () => ++loads);
+    expect(loads).toBe(2);
+  });
+
+  it('keeps at most maxEntries, dropping the oldest', async () => {
+    const cache = new TtlCache<string>(1_000, 2, now);
+    await cache.getOrLoad('a', async () => 'a1');
+    await cache.getOrLoad('b', async () => 'b1');
+    await cache.getOrLoad('c', async () => 'c1');
+
+    expect(await cache.getOrLoad('b', async () => 'b2')).toBe('b1');
+    expect(await cache.getOrLoad('a', async () => 'a2')).toBe('a2');
+  });
+
+  it('forgets everything on clear', async () => {
+    const cache = new TtlCache<string>(1_000, 2, now);
+    await cache.getOrLoad('a', async () => 'a1');
+    cache.clear();
+    expect(await cache.getOrLoad('a', async () => 'a2')).toBe('a2');
+  });
+});
