@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { BalanceModule } from './modules/balance/balance.module';
+import { CartModule } from './modules/cart/cart.module';
 import { CouponModule } from './modules/coupon/coupon.module';
 import { OrderModule } from './modules/order/order.module';
 import { ProductModule } from './modules/product/product.module';
@@ -22,6 +23,7 @@ export class AppModule {
         BalanceModule,
         CouponModule,
         OrderModule,
+        CartModule,
         AnalyticsModule,
       ],
     };
