@@ -34,20 +34,21 @@ export class CouponService {
   }
 
   /**
-   * First come, first served. A plain read rejects what it can (no such coupon, already held,
-   * outside the window, sold out) without queueing for the coupon row lock; then, under the lock,
-   * exactly three statements: lock the coupon, insert the copy (the unique key backs "one per
-   * user"), write the counter.
+   * First come, first served. A plain read, before any transaction is opened, rejects what it
+   * can (no such coupon, already held, outside the window, sold out) without queueing for the
+   * coupon row lock; then one transaction of exactly three statements under the lock: lock the
+   * coupon (and check again), insert the copy (the unique key backs "one per user"), write the
+   * counter.
    */
   async issue(actor: Actor, userId: number, couponId: number): Promise<IssuedCouponView> {
     actor.assertCanActFor(userId);
+    const check = await this.coupons.findForIssue(couponId, userId);
+    if (!check) throw new CouponNotFoundError(couponId);
+    if (check.alreadyIssued) throw new CouponAlreadyIssuedError(couponId, userId);
+    check.coupon.assertIssuableAt(this.clock.now());
+
     return this.transactions.run(async () => {
       const now = this.clock.now();
-      const check = await this.coupons.findForIssue(couponId, userId);
-      if (!check) throw new CouponNotFoundError(couponId);
-      if (check.alreadyIssued) throw new CouponAlreadyIssuedError(couponId, userId);
-      check.coupon.assertIssuableAt(now);
-
       const coupon = await this.coupons.findByIdForUpdate(couponId);
       if (!coupon) throw new CouponNotFoundError(couponId);
       const issued = coupon.issueTo(userId, now);
