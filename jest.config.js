@@ -27,6 +27,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       testEnvironment: 'node',
+      // Checks every response against the OpenAPI document; fails a test on a response outside it.
+      setupFilesAfterEnv: ['<rootDir>/test/support/openapi-response-checks.ts'],
     },
   ],
 };

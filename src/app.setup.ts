@@ -1,10 +1,11 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication, FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { answerClientError } from './common/errors/client-error';
 import { sendError } from './common/errors/error-body';
 import { assertBodyDepth } from './common/validation/body-depth';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -56,6 +57,8 @@ export function createFastifyAdapter(logger: PinoLogger): FastifyAdapter {
     genReqId: requestId,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Requests Node's HTTP parser refuses (oversized headers, malformed HTTP) get the standard body.
+    clientErrorHandler: answerClientError,
     // Errors the router raises before any hook or handler (a badly encoded URL, an overlong
     // path parameter) get the standard body too, instead of Fastify's own.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -76,7 +79,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     void reply.header('x-request-id', request.id);
   });
   fastify.addHook('preValidation', async (request) => assertBodyDepth(request.body));
-  await app.register(helmet, {
+  // Built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],
@@ -88,6 +92,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       },
     },
   });
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
 
   if (config.docsEnabled) setupSwagger(app as unknown as INestApplication);
 }

@@ -4,6 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './app.setup';
 import { createLogger } from './common/logging/create-logger';
+import { logUnhandledRejections } from './common/logging/process-errors';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
 import { loadConfigOrExit, explainStartupFailure, printWelcome } from './startup';
 import { handleShutdownSignals } from './shutdown';
@@ -11,6 +12,7 @@ import { handleShutdownSignals } from './shutdown';
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
+  logUnhandledRejections(logger);
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register(config),

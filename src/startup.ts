@@ -44,7 +44,9 @@ export function printWelcome(app: NestFastifyApplication, config: AppConfig): vo
   const lines = [
     '',
     `E-commerce API listening on ${base}/api/v1   (health: ${base}/health)`,
-    config.docsEnabled ? `Swagger UI: ${base}/docs   OpenAPI JSON: ${base}/docs-json` : 'Swagger UI disabled (DOCS_ENABLED=false)',
+    config.docsEnabled
+      ? `Swagger UI: ${base}/docs   OpenAPI JSON: ${base}/docs-json`
+      : 'Swagger UI disabled (DOCS_ENABLED=false)',
   ];
   if (!config.isProduction) {
     lines.push(

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedRequest } from './auth/auth.decorators';
-import { bearerToken, JwtAuthGuard } from './auth/jwt-auth.guard';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
+import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
 
 /** Cross-cutting wiring: database, auth, rate limiting, idempotency, clock, health. */
 @Global()
@@ -27,10 +28,10 @@ import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
           // The throttler runs before the auth guard, so requests with a bad token are counted
           // too (by address); a valid token counts against its user, whatever the address.
           getTracker: (request: Record<string, unknown>) => {
-            const { headers, ip } = request as unknown as AuthenticatedRequest;
-            const token = bearerToken(headers.authorization);
-            const actor = token ? verifier.verify(token) : null;
-            return actor ? `user:${actor.userId}` : `ip:${ip}`;
+            const actor = verifier.actorOf(request as unknown as AuthenticatedRequest);
+            return actor
+              ? `user:${actor.userId}`
+              : `ip:${(request as unknown as AuthenticatedRequest).ip}`;
           },
           // One budget per user or address across all routes (the default keys per route).
           generateKey: (_context, tracker, throttlerName) => `${throttlerName}:${tracker}`,
@@ -48,6 +49,8 @@ import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
     // Order matters: rate limiting comes first, so failed authentication is limited too.
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // After authentication: a body sent to a route that takes none is a 400, not ignored.
+    { provide: APP_GUARD, useClass: UnexpectedBodyGuard },
   ],
   exports: [Clock, TokenVerifier, IdempotencyStore, IdempotencyInterceptor],
 })

@@ -12,9 +12,13 @@ export class AppConfig {
     poolSize: number;
     lockWaitTimeoutSeconds: number;
     connectTimeoutMs: number;
+    /** Longest wait for a pooled connection (including opening a new one) before answering 503. */
+    acquireTimeoutMs: number;
   };
   jwtSecret!: string;
   redisUrl!: string | null;
+  /** How long an in-flight Idempotency-Key claim blocks retries (seconds). */
+  idempotencyLeaseSeconds!: number;
   dataPlatformUrl!: string | null;
   dataPlatformTimeoutMs!: number;
   outbox!: {

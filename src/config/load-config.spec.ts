@@ -133,6 +133,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ DOCS_ENABLED: value }).docsEnabled).toBe(expected);
   });
 
+  it('reads the reliability knobs: pool acquire timeout and idempotency lease', () => {
+    const defaults = loadConfig({});
+    expect(defaults.db.acquireTimeoutMs).toBe(5_000);
+    expect(defaults.idempotencyLeaseSeconds).toBe(10);
+    const set = loadConfig({ DB_ACQUIRE_TIMEOUT_MS: '750', IDEMPOTENCY_LEASE_SECONDS: '2' });
+    expect(set.db.acquireTimeoutMs).toBe(750);
+    expect(set.idempotencyLeaseSeconds).toBe(2);
+    expect(problemsOf({ DB_ACQUIRE_TIMEOUT_MS: '0' })).toEqual([
+      expect.stringContaining('DB_ACQUIRE_TIMEOUT_MS'),
+    ]);
+    expect(problemsOf({ IDEMPOTENCY_LEASE_SECONDS: '0' })).toEqual([
+      expect.stringContaining('IDEMPOTENCY_LEASE_SECONDS'),
+    ]);
+  });
+
   it('rejects CHARGE_MAX above BALANCE_MAX', () => {
     const problems = problemsOf({ CHARGE_MAX: '6000', BALANCE_MAX: '5000' });
     expect(problems).toEqual([expect.stringContaining('CHARGE_MAX')]);

@@ -19,7 +19,11 @@ export function loadConfig(env: Env): AppConfig {
   const config = Object.assign(new AppConfig(), {
     nodeEnv,
     port: read.int('PORT', 3000, 0, 65535),
-    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logLevel: read.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'info',
+    ),
     db: {
       host: read.string('DB_HOST', '127.0.0.1'),
       port: read.int('DB_PORT', 3306, 1, 65535),
@@ -29,8 +33,10 @@ export function loadConfig(env: Env): AppConfig {
       poolSize: read.int('DB_POOL_SIZE', 20, 2, 500),
       lockWaitTimeoutSeconds: read.int('DB_LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 120),
       connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
+      acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 120_000),
     },
     jwtSecret: read.string('JWT_SECRET', DEFAULT_JWT_SECRET),
+    idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
     dataPlatformTimeoutMs: read.int('DATA_PLATFORM_TIMEOUT_MS', 5000, 100, 120_000),
@@ -50,7 +56,9 @@ export function loadConfig(env: Env): AppConfig {
   });
 
   if (config.chargeMax > config.balanceMax) {
-    problems.push(`CHARGE_MAX (${config.chargeMax}) must not exceed BALANCE_MAX (${config.balanceMax})`);
+    problems.push(
+      `CHARGE_MAX (${config.chargeMax}) must not exceed BALANCE_MAX (${config.balanceMax})`,
+    );
   }
   if (config.isProduction && config.jwtSecret === DEFAULT_JWT_SECRET) {
     problems.push('JWT_SECRET must be set to a secret of your own when NODE_ENV=production');

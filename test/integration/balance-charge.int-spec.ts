@@ -11,7 +11,10 @@ describe('balance charge (real database)', () => {
   beforeEach(() => t.reset());
 
   const charge = (userId: number, amount: number) =>
-    request(t.baseUrl).post(`/api/v1/users/${userId}/balance/charge`).set(t.auth(userId)).send({ amount });
+    request(t.baseUrl)
+      .post(`/api/v1/users/${userId}/balance/charge`)
+      .set(t.auth(userId))
+      .send({ amount });
 
   const ledger = (userId: number) =>
     t.dataSource.query<{ type: string; amount: number; balance_after: number }[]>(
@@ -49,7 +52,9 @@ describe('balance charge (real database)', () => {
     const max = t.config.balanceMax;
     const step = t.config.chargeMax;
     // Fill up to max - 3 * step, then race 10 charges of `step`: exactly 3 fit.
-    await t.dataSource.query('INSERT INTO balances (user_id, amount) VALUES (9, ?)', [max - 3 * step]);
+    await t.dataSource.query('INSERT INTO balances (user_id, amount) VALUES (9, ?)', [
+      max - 3 * step,
+    ]);
 
     const responses = await Promise.all(Array.from({ length: 10 }, () => charge(9, step)));
 

@@ -26,7 +26,12 @@ describe('orders under concurrency (two app instances, real database)', () => {
   });
   beforeEach(() => a.reset());
 
-  const placeOrder = (app: TestApp, userId: number, items: { productId: number; quantity: number }[], issuedCouponId?: number) =>
+  const placeOrder = (
+    app: TestApp,
+    userId: number,
+    items: { productId: number; quantity: number }[],
+    issuedCouponId?: number,
+  ) =>
     request(app.baseUrl)
       .post('/api/v1/orders')
       .set(app.auth(userId))
@@ -40,7 +45,9 @@ describe('orders under concurrency (two app instances, real database)', () => {
     const productId = await insertProduct(a.dataSource, 1_000, 10);
 
     const responses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => placeOrder(either(i), 1_000 + i, [{ productId, quantity: 1 }])),
+      Array.from({ length: 40 }, (_, i) =>
+        placeOrder(either(i), 1_000 + i, [{ productId, quantity: 1 }]),
+      ),
     );
 
     const created = responses.filter((r) => r.status === 201);
@@ -61,8 +68,14 @@ describe('orders under concurrency (two app instances, real database)', () => {
       Array.from({ length: 60 }, (_, i) => {
         const lines =
           i % 2 === 0
-            ? [{ productId: first, quantity: 1 }, { productId: second, quantity: 2 }]
-            : [{ productId: second, quantity: 2 }, { productId: first, quantity: 1 }];
+            ? [
+                { productId: first, quantity: 1 },
+                { productId: second, quantity: 2 },
+              ]
+            : [
+                { productId: second, quantity: 2 },
+                { productId: first, quantity: 1 },
+              ];
         return placeOrder(either(i), 2_000 + i, lines);
       }),
     );
@@ -105,7 +118,12 @@ describe('orders under concurrency (two app instances, real database)', () => {
 
     const results = await Promise.all(
       orderIds.map(async (id) => {
-        const calls = await Promise.all([pay(a, 8, id), cancel(b, 8, id), pay(b, 8, id), cancel(a, 8, id)]);
+        const calls = await Promise.all([
+          pay(a, 8, id),
+          cancel(b, 8, id),
+          pay(b, 8, id),
+          cancel(a, 8, id),
+        ]);
         return { pays: [calls[0], calls[2]], cancels: [calls[1], calls[3]] };
       }),
     );
@@ -113,10 +131,14 @@ describe('orders under concurrency (two app instances, real database)', () => {
     for (const { pays, cancels } of results) {
       // Exactly one cancellation wins; the other sees a final order.
       expect(cancels.filter((r) => r.status === 200)).toHaveLength(1);
-      expect(cancels.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(['ORDER_NOT_CANCELLABLE']);
+      expect(cancels.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual([
+        'ORDER_NOT_CANCELLABLE',
+      ]);
       // At most one payment wins; every other pay attempt is ORDER_NOT_PAYABLE.
       expect(pays.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
-      expect(pays.filter((r) => r.status !== 200).every((r) => r.body.code === 'ORDER_NOT_PAYABLE')).toBe(true);
+      expect(
+        pays.filter((r) => r.status !== 200).every((r) => r.body.code === 'ORDER_NOT_PAYABLE'),
+      ).toBe(true);
     }
     expect(await countRows(a.dataSource, 'orders', "status = 'CANCELLED'")).toBe(10);
     expect(await stockOf(a.dataSource, productId)).toBe(20);
@@ -134,21 +156,33 @@ describe('orders under concurrency (two app instances, real database)', () => {
     for (let i = 0; i < 10; i++) {
       const couponId = await issueCouponDirectly(a.dataSource, 9, { discountValue: 100 });
       couponIds.push(couponId);
-      orderIds.push((await placeOrder(a, 9, [{ productId, quantity: 1 }], couponId).expect(201)).body.id);
+      orderIds.push(
+        (await placeOrder(a, 9, [{ productId, quantity: 1 }], couponId).expect(201)).body.id,
+      );
     }
-    await a.dataSource.query('UPDATE orders SET expires_at = ? WHERE user_id = 9', [new Date(Date.now() - 1_000)]);
+    await a.dataSource.query('UPDATE orders SET expires_at = ? WHERE user_id = 9', [
+      new Date(Date.now() - 1_000),
+    ]);
 
     const [, , responses] = await Promise.all([
       a.app.get(OrderExpiryJob).sweep(),
       b.app.get(OrderExpiryJob).sweep(),
-      Promise.all(orderIds.flatMap((id, i) => [pay(either(i), 9, id), cancel(either(i + 1), 9, id)])),
+      Promise.all(
+        orderIds.flatMap((id, i) => [pay(either(i), 9, id), cancel(either(i + 1), 9, id)]),
+      ),
     ]);
 
     const payResponses = responses.filter((_, i) => i % 2 === 0);
     const cancelResponses = responses.filter((_, i) => i % 2 === 1);
-    expect(payResponses.every((r) => r.status === 409 && r.body.code === 'ORDER_NOT_PAYABLE')).toBe(true);
+    expect(payResponses.every((r) => r.status === 409 && r.body.code === 'ORDER_NOT_PAYABLE')).toBe(
+      true,
+    );
     const cancelled = cancelResponses.filter((r) => r.status === 200).length;
-    expect(cancelResponses.filter((r) => r.status !== 200).every((r) => r.body.code === 'ORDER_NOT_CANCELLABLE')).toBe(true);
+    expect(
+      cancelResponses
+        .filter((r) => r.status !== 200)
+        .every((r) => r.body.code === 'ORDER_NOT_CANCELLABLE'),
+    ).toBe(true);
     expect(await countRows(a.dataSource, 'orders', "status = 'CANCELLED'")).toBe(cancelled);
     expect(await countRows(a.dataSource, 'orders', "status = 'EXPIRED'")).toBe(10 - cancelled);
     expect(await stockOf(a.dataSource, productId)).toBe(10);
@@ -159,12 +193,16 @@ describe('orders under concurrency (two app instances, real database)', () => {
   it('the scheduled sweep expires an unpaid order on its own within a few seconds', async () => {
     const productId = await insertProduct(a.dataSource, 1_000, 5);
     const orderId = (await placeOrder(a, 11, [{ productId, quantity: 2 }]).expect(201)).body.id;
-    await a.dataSource.query('UPDATE orders SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 10), orderId]);
+    await a.dataSource.query('UPDATE orders SET expires_at = ? WHERE id = ?', [
+      new Date(Date.now() - 10),
+      orderId,
+    ]);
 
     const deadline = Date.now() + 5_000;
     let status = '';
     while (Date.now() < deadline) {
-      status = (await request(a.baseUrl).get(`/api/v1/orders/${orderId}`).set(a.auth(11))).body.status;
+      status = (await request(a.baseUrl).get(`/api/v1/orders/${orderId}`).set(a.auth(11))).body
+        .status;
       if (status === 'EXPIRED') break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -1,5 +1,11 @@
 import request from 'supertest';
-import { countRows, insertProduct, issueCouponDirectly, setBalance, stockOf } from '../support/fixtures';
+import {
+  countRows,
+  insertProduct,
+  issueCouponDirectly,
+  setBalance,
+  stockOf,
+} from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** A request that fails changes nothing: no stock, coupon, balance or order row half-written. */
@@ -13,7 +19,10 @@ describe('order failure paths (real database)', () => {
   beforeEach(() => t.reset());
 
   const placeOrder = (userId: number, body: object) =>
-    request(t.baseUrl).post('/api/v1/orders').set(t.auth(userId)).send({ userId, ...body });
+    request(t.baseUrl)
+      .post('/api/v1/orders')
+      .set(t.auth(userId))
+      .send({ userId, ...body });
 
   async function expectNothingWritten(stocks: Record<number, number>): Promise<void> {
     for (const [productId, stock] of Object.entries(stocks)) {
@@ -44,7 +53,12 @@ describe('order failure paths (real database)', () => {
   it('an unknown product: 404 PRODUCT_NOT_FOUND and nothing taken', async () => {
     const p1 = await insertProduct(t.dataSource, 1_000, 10);
 
-    const response = await placeOrder(1, { items: [{ productId: p1, quantity: 1 }, { productId: 999_999, quantity: 1 }] });
+    const response = await placeOrder(1, {
+      items: [
+        { productId: p1, quantity: 1 },
+        { productId: 999_999, quantity: 1 },
+      ],
+    });
 
     expect(response.status).toBe(404);
     expect(response.body.code).toBe('PRODUCT_NOT_FOUND');
@@ -57,10 +71,16 @@ describe('order failure paths (real database)', () => {
     const highMinimum = await issueCouponDirectly(t.dataSource, 1, { minOrderAmount: 50_000 });
     const expired = await issueCouponDirectly(t.dataSource, 1, {}, new Date(Date.now() - 1_000));
     const used = await issueCouponDirectly(t.dataSource, 1);
-    await t.dataSource.query("UPDATE issued_coupons SET status = 'USED', used_at = ? WHERE id = ?", [new Date(), used]);
+    await t.dataSource.query(
+      "UPDATE issued_coupons SET status = 'USED', used_at = ? WHERE id = ?",
+      [new Date(), used],
+    );
 
     for (const issuedCouponId of [othersCoupon, highMinimum, expired, used]) {
-      const response = await placeOrder(1, { items: [{ productId: p1, quantity: 2 }], issuedCouponId });
+      const response = await placeOrder(1, {
+        items: [{ productId: p1, quantity: 2 }],
+        issuedCouponId,
+      });
       expect({ issuedCouponId, status: response.status, code: response.body.code }).toEqual({
         issuedCouponId,
         status: 409,
@@ -74,7 +94,10 @@ describe('order failure paths (real database)', () => {
   it('an unknown issued coupon: 404 ISSUED_COUPON_NOT_FOUND, nothing taken', async () => {
     const p1 = await insertProduct(t.dataSource, 1_000, 10);
 
-    const response = await placeOrder(1, { items: [{ productId: p1, quantity: 1 }], issuedCouponId: 424242 });
+    const response = await placeOrder(1, {
+      items: [{ productId: p1, quantity: 1 }],
+      issuedCouponId: 424242,
+    });
 
     expect(response.status).toBe(404);
     expect(response.body.code).toBe('ISSUED_COUPON_NOT_FOUND');
@@ -84,9 +107,12 @@ describe('order failure paths (real database)', () => {
   it('payment without enough balance: 409 INSUFFICIENT_BALANCE, the order stays payable and nothing moves', async () => {
     const p1 = await insertProduct(t.dataSource, 1_000, 10);
     await setBalance(t.dataSource, 1, 999);
-    const order = (await placeOrder(1, { items: [{ productId: p1, quantity: 1 }] }).expect(201)).body;
+    const order = (await placeOrder(1, { items: [{ productId: p1, quantity: 1 }] }).expect(201))
+      .body;
 
-    const response = await request(t.baseUrl).post(`/api/v1/orders/${order.id}/payment`).set(t.auth(1));
+    const response = await request(t.baseUrl)
+      .post(`/api/v1/orders/${order.id}/payment`)
+      .set(t.auth(1));
 
     expect(response.status).toBe(409);
     expect(response.body.code).toBe('INSUFFICIENT_BALANCE');
@@ -105,20 +131,36 @@ describe('order failure paths (real database)', () => {
   it('a coupon order that is cancelled gives the coupon back; paid ones are refunded with a REFUND entry', async () => {
     const p1 = await insertProduct(t.dataSource, 10_000, 10);
     await setBalance(t.dataSource, 1, 50_000);
-    const couponId = await issueCouponDirectly(t.dataSource, 1, { discountType: 'RATE', discountValue: 10 });
-    const order = (await placeOrder(1, { items: [{ productId: p1, quantity: 2 }], issuedCouponId: couponId }).expect(201)).body;
+    const couponId = await issueCouponDirectly(t.dataSource, 1, {
+      discountType: 'RATE',
+      discountValue: 10,
+    });
+    const order = (
+      await placeOrder(1, {
+        items: [{ productId: p1, quantity: 2 }],
+        issuedCouponId: couponId,
+      }).expect(201)
+    ).body;
     expect(order).toMatchObject({ totalAmount: 20_000, discountAmount: 2_000, payAmount: 18_000 });
     await request(t.baseUrl).post(`/api/v1/orders/${order.id}/payment`).set(t.auth(1)).expect(200);
 
-    const cancelled = await request(t.baseUrl).post(`/api/v1/orders/${order.id}/cancel`).set(t.auth(1));
+    const cancelled = await request(t.baseUrl)
+      .post(`/api/v1/orders/${order.id}/cancel`)
+      .set(t.auth(1));
 
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('CANCELLED');
     expect(await stockOf(t.dataSource, p1)).toBe(10);
-    const [coupon] = await t.dataSource.query('SELECT status FROM issued_coupons WHERE id = ?', [couponId]);
+    const [coupon] = await t.dataSource.query('SELECT status FROM issued_coupons WHERE id = ?', [
+      couponId,
+    ]);
     expect(coupon.status).toBe('AVAILABLE');
-    const history = await t.dataSource.query('SELECT type, amount, balance_after FROM balance_history ORDER BY id');
-    expect(history.map((h: { type: string; amount: number }) => [h.type, Number(h.amount)])).toEqual([
+    const history = await t.dataSource.query(
+      'SELECT type, amount, balance_after FROM balance_history ORDER BY id',
+    );
+    expect(
+      history.map((h: { type: string; amount: number }) => [h.type, Number(h.amount)]),
+    ).toEqual([
       ['USE', 18_000],
       ['REFUND', 18_000],
     ]);
@@ -126,7 +168,12 @@ describe('order failure paths (real database)', () => {
     expect(events.map((e: { type: string }) => e.type)).toEqual(['ORDER_PAID', 'ORDER_REFUNDED']);
     expect(JSON.parse(events[0].payload)).toMatchObject({
       type: 'ORDER_PAID',
-      order: { id: order.id, userId: 1, items: [{ productId: p1, quantity: 2, unitPrice: 10_000 }], payAmount: 18_000 },
+      order: {
+        id: order.id,
+        userId: 1,
+        items: [{ productId: p1, quantity: 2, unitPrice: 10_000 }],
+        payAmount: 18_000,
+      },
     });
   });
 });

@@ -36,7 +36,10 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
     platform.reset();
   });
 
-  async function payNewOrder(userId: number, quantity = 1): Promise<{ id: number; status: number }> {
+  async function payNewOrder(
+    userId: number,
+    quantity = 1,
+  ): Promise<{ id: number; status: number }> {
     const productId = await insertProduct(a.dataSource, 1_000, 100);
     await setBalance(a.dataSource, userId, 1_000_000);
     const order = await request(a.baseUrl)
@@ -44,12 +47,16 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
       .set(a.auth(userId))
       .send({ userId, items: [{ productId, quantity }] })
       .expect(201);
-    const paid = await request(a.baseUrl).post(`/api/v1/orders/${order.body.id}/payment`).set(a.auth(userId));
+    const paid = await request(a.baseUrl)
+      .post(`/api/v1/orders/${order.body.id}/payment`)
+      .set(a.auth(userId));
     return { id: order.body.id, status: paid.status };
   }
 
   const outboxRow = async () =>
-    (await a.dataSource.query('SELECT event_id, status, attempts, last_error FROM outbox_events'))[0];
+    (
+      await a.dataSource.query('SELECT event_id, status, attempts, last_error FROM outbox_events')
+    )[0];
 
   /** Runs relay passes (as the scheduler would) until the single outbox row has `status`. */
   const relayUntil = (status: string) =>
@@ -82,7 +89,10 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
         paidAt: expect.stringMatching(/Z$/),
       },
     });
-    const counts = await request(a.baseUrl).get('/api/v1/admin/outbox').set(a.auth(1, { admin: true })).expect(200);
+    const counts = await request(a.baseUrl)
+      .get('/api/v1/admin/outbox')
+      .set(a.auth(1, { admin: true }))
+      .expect(200);
     expect(counts.body).toEqual({ pending: 0, delivered: 1, failed: 0 });
   });
 
@@ -108,9 +118,14 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
     expect(row.attempts).toBe(3);
     expect(row.last_error).toContain('500');
     expect(platform.received).toHaveLength(3);
-    const [orderRow] = await a.dataSource.query('SELECT status FROM orders WHERE id = ?', [order.id]);
+    const [orderRow] = await a.dataSource.query('SELECT status FROM orders WHERE id = ?', [
+      order.id,
+    ]);
     expect(orderRow.status).toBe('PAID');
-    const counts = await request(a.baseUrl).get('/api/v1/admin/outbox').set(a.auth(1, { admin: true })).expect(200);
+    const counts = await request(a.baseUrl)
+      .get('/api/v1/admin/outbox')
+      .set(a.auth(1, { admin: true }))
+      .expect(200);
     expect(counts.body).toEqual({ pending: 0, delivered: 0, failed: 1 });
   });
 
@@ -155,7 +170,9 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
     expect(platform.received).toHaveLength(1);
     expect((await outboxRow()).status).toBe('PENDING');
     // Make the retry due now rather than after the backoff.
-    await a.dataSource.query('UPDATE outbox_events SET next_attempt_at = ?', [new Date(Date.now() - 1_000)]);
+    await a.dataSource.query('UPDATE outbox_events SET next_attempt_at = ?', [
+      new Date(Date.now() - 1_000),
+    ]);
     platform.reset();
 
     const restarted = await startTestApp({ DATA_PLATFORM_URL: platform.url });

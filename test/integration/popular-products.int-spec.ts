@@ -15,18 +15,28 @@ describe('popular products (real database)', () => {
   afterAll(() => t.close());
   beforeEach(() => t.reset());
 
-  async function buy(app: TestApp, userId: number, lines: [number, number][], pay = true): Promise<number> {
+  async function buy(
+    app: TestApp,
+    userId: number,
+    lines: [number, number][],
+    pay = true,
+  ): Promise<number> {
     await setBalance(app.dataSource, userId, 10_000_000);
     const order = await request(app.baseUrl)
       .post('/api/v1/orders')
       .set(app.auth(userId))
       .send({ userId, items: lines.map(([productId, quantity]) => ({ productId, quantity })) })
       .expect(201);
-    if (pay) await request(app.baseUrl).post(`/api/v1/orders/${order.body.id}/payment`).set(app.auth(userId)).expect(200);
+    if (pay)
+      await request(app.baseUrl)
+        .post(`/api/v1/orders/${order.body.id}/payment`)
+        .set(app.auth(userId))
+        .expect(200);
     return order.body.id;
   }
 
-  const popular = (app: TestApp, query = '') => request(app.baseUrl).get(`/api/v1/products/popular${query}`).expect(200);
+  const popular = (app: TestApp, query = '') =>
+    request(app.baseUrl).get(`/api/v1/products/popular${query}`).expect(200);
   const project = (app: TestApp) => app.app.get(SalesProjector).projectBatch();
 
   it('ranks by units sold in paid orders; unpaid and refunded orders do not count; ties by productId', async () => {
@@ -36,10 +46,16 @@ describe('popular products (real database)', () => {
       await insertProduct(t.dataSource, 300, 1_000, 'P3'),
       await insertProduct(t.dataSource, 400, 1_000, 'P4'),
     ];
-    await buy(t, 1, [[p2, 5], [p1, 3]]);
+    await buy(t, 1, [
+      [p2, 5],
+      [p1, 3],
+    ]);
     await buy(t, 2, [[p3, 3]]);
     await buy(t, 3, [[p4, 50]], false); // never paid
-    const refunded = await buy(t, 4, [[p4, 40], [p1, 1]]);
+    const refunded = await buy(t, 4, [
+      [p4, 40],
+      [p1, 1],
+    ]);
     await request(t.baseUrl).post(`/api/v1/orders/${refunded}/cancel`).set(t.auth(4)).expect(200);
     await project(t);
 
@@ -53,24 +69,34 @@ describe('popular products (real database)', () => {
   });
 
   it('honours the window (days) and the limit', async () => {
-    const [old, recent] = [await insertProduct(t.dataSource, 1, 10, 'Old'), await insertProduct(t.dataSource, 1, 10, 'Recent')];
+    const [old, recent] = [
+      await insertProduct(t.dataSource, 1, 10, 'Old'),
+      await insertProduct(t.dataSource, 1, 10, 'Recent'),
+    ];
     const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-    await t.dataSource.query('INSERT INTO product_sales_daily (sales_date, product_id, quantity) VALUES (?, ?, ?), (?, ?, ?)', [
-      daysAgo(5),
-      old,
-      100,
-      daysAgo(0),
-      recent,
-      1,
-    ]);
+    await t.dataSource.query(
+      'INSERT INTO product_sales_daily (sales_date, product_id, quantity) VALUES (?, ?, ?), (?, ?, ?)',
+      [daysAgo(5), old, 100, daysAgo(0), recent, 1],
+    );
 
-    expect((await popular(t, '?days=3')).body.map((p: { productId: number }) => p.productId)).toEqual([recent]);
-    expect((await popular(t, '?days=6')).body.map((p: { productId: number }) => p.productId)).toEqual([old, recent]);
+    expect(
+      (await popular(t, '?days=3')).body.map((p: { productId: number }) => p.productId),
+    ).toEqual([recent]);
+    expect(
+      (await popular(t, '?days=6')).body.map((p: { productId: number }) => p.productId),
+    ).toEqual([old, recent]);
     expect((await popular(t, '?days=6&limit=1')).body).toHaveLength(1);
   });
 
   it('rejects bad parameters with 400', async () => {
-    for (const query of ['?days=0', '?days=31', '?limit=0', '?limit=51', '?days=abc', '?limit=1.5']) {
+    for (const query of [
+      '?days=0',
+      '?days=31',
+      '?limit=0',
+      '?limit=51',
+      '?days=abc',
+      '?limit=1.5',
+    ]) {
       const response = await request(t.baseUrl).get(`/api/v1/products/popular${query}`);
       expect({ query, status: response.status, code: response.body.code }).toEqual({
         query,
@@ -90,7 +116,9 @@ describe('popular products (real database)', () => {
     } finally {
       await other.close();
     }
-    const [{ total }] = await t.dataSource.query('SELECT SUM(quantity) AS total FROM product_sales_daily');
+    const [{ total }] = await t.dataSource.query(
+      'SELECT SUM(quantity) AS total FROM product_sales_daily',
+    );
     expect(Number(total)).toBe(60);
   });
 

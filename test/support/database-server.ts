@@ -18,6 +18,7 @@ export function databaseServerFromEnv(): DatabaseServer {
 /** Every database a run creates starts with this prefix; teardown drops them all. */
 export function runDatabasePrefix(): string {
   const prefix = process.env.TEST_DB_PREFIX;
-  if (!prefix) throw new Error('TEST_DB_PREFIX is not set: run the tests through jest (globalSetup)');
+  if (!prefix)
+    throw new Error('TEST_DB_PREFIX is not set: run the tests through jest (globalSetup)');
   return prefix;
 }

@@ -65,7 +65,10 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** Polls `check` until it returns true or the timeout passes. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 8_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 8_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -1,15 +1,17 @@
 import { DataSource } from 'typeorm';
 
 /** Direct inserts for test setup: fast, and independent of the routes under test. */
-export async function insertProduct(db: DataSource, price: number, stock: number, name = 'Test product'): Promise<number> {
+export async function insertProduct(
+  db: DataSource,
+  price: number,
+  stock: number,
+  name = 'Test product',
+): Promise<number> {
   const now = new Date();
-  const result = await db.query('INSERT INTO products (name, price, stock, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
-    name,
-    price,
-    stock,
-    now,
-    now,
-  ]);
+  const result = await db.query(
+    'INSERT INTO products (name, price, stock, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    [name, price, stock, now, now],
+  );
   return Number(result.insertId);
 }
 
@@ -30,7 +32,12 @@ export async function balanceOf(db: DataSource, userId: number): Promise<number>
   return row ? Number(row.amount) : 0;
 }
 
-export async function countRows(db: DataSource, table: string, where = '1 = 1', params: unknown[] = []): Promise<number> {
+export async function countRows(
+  db: DataSource,
+  table: string,
+  where = '1 = 1',
+  params: unknown[] = [],
+): Promise<number> {
   const [row] = await db.query(`SELECT COUNT(*) AS total FROM ${table} WHERE ${where}`, params);
   return Number(row.total);
 }
@@ -47,7 +54,12 @@ export async function issueCouponDirectly(
     `INSERT INTO coupons (name, discount_type, discount_value, max_discount_amount, min_order_amount,
        total_quantity, issued_quantity, valid_days, created_at)
      VALUES ('Test coupon', ?, ?, NULL, ?, 1000, 1, 7, ?)`,
-    [coupon.discountType ?? 'FIXED', coupon.discountValue ?? 1_000, coupon.minOrderAmount ?? 0, now],
+    [
+      coupon.discountType ?? 'FIXED',
+      coupon.discountValue ?? 1_000,
+      coupon.minOrderAmount ?? 0,
+      now,
+    ],
   );
   const issued = await db.query(
     `INSERT INTO issued_coupons (coupon_id, user_id, status, issued_at, expires_at) VALUES (?, ?, 'AVAILABLE', ?, ?)`,

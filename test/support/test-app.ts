@@ -8,6 +8,7 @@ import { TokenVerifier } from '../../src/common/auth/token-verifier';
 import { createLogger } from '../../src/common/logging/create-logger';
 import { PinoNestLogger } from '../../src/common/logging/pino-nest-logger';
 import { AppConfig } from '../../src/config/app-config';
+import { installResponseChecks, responseChecks } from './openapi-validator';
 import { testConfig } from './test-config';
 import { truncateAll, workerDatabase } from './test-database';
 
@@ -39,11 +40,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   await configureApp(app, config);
+  // e2e: every response is checked against the OpenAPI document (test/support/openapi-validator.ts).
+  const checks = responseChecks();
+  if (checks) installResponseChecks(app, checks);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const verifier = app.get(TokenVerifier);
   const dataSource = app.get(DataSource);
-  const token = (userId: number, options: { admin?: boolean } = {}) => verifier.sign(userId, options.admin);
+  const token = (userId: number, options: { admin?: boolean } = {}) =>
+    verifier.sign(userId, options.admin);
   return {
     app,
     config,

@@ -22,7 +22,10 @@ export function workerDatabase(): Promise<string> {
     } finally {
       await connection.end();
     }
-    const dataSource = new DataSource({ ...dataSourceOptions(testConfig({ dbName: name })), poolSize: 2 });
+    const dataSource = new DataSource({
+      ...dataSourceOptions(testConfig({ dbName: name })),
+      poolSize: 2,
+    });
     await dataSource.initialize();
     await runMigrations(dataSource);
     await dataSource.destroy();

@@ -18,15 +18,19 @@ export class JwtAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request.headers.authorization);
-    const actor = token ? this.verifier.verify(token) : null;
+    const actor = this.verifier.actorOf(request);
 
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       if (actor) request.actor = actor;
       return true;
     }
-    if (!token) throw new UnauthorizedError('A bearer token is required');
-    if (!actor) throw new UnauthorizedError('The bearer token is invalid or expired');
+    if (!actor) {
+      throw new UnauthorizedError(
+        request.headers.authorization
+          ? 'The bearer token is invalid or expired'
+          : 'A bearer token is required',
+      );
+    }
     request.actor = actor;
 
     if (this.reflector.getAllAndOverride<boolean>(IS_ADMIN_ONLY, targets) && !actor.isAdmin) {
@@ -34,11 +38,4 @@ export class JwtAuthGuard implements CanActivate {
     }
     return true;
   }
-}
-
-/** The token of an `Authorization: Bearer <token>` header, or null. */
-export function bearerToken(header: string | undefined): string | null {
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1] : null;
 }

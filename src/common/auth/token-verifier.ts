@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { Actor } from './actor';
 
 const USER_ID_PATTERN = /^[1-9][0-9]{0,15}$/;
+const verified = new WeakMap<object, Actor | null>();
+
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
 
 /** Verifies HS256 bearer tokens and turns their claims into an Actor, or null. */
 @Injectable()
@@ -11,7 +20,21 @@ export class TokenVerifier {
   private readonly jwt: JwtService;
 
   constructor(config: AppConfig) {
-    this.jwt = new JwtService({ secret: config.jwtSecret });
+    // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM
+    // key on every verify, which cost ~0.4 ms a request (a third of a coupon issue's CPU).
+    this.jwt = new JwtService({ secret: createSecretKey(Buffer.from(config.jwtSecret)) });
+  }
+
+  /**
+   * The actor of a request's bearer token (null when absent or invalid), verified once per
+   * request however many guards ask.
+   */
+  actorOf(request: { headers: { authorization?: string } }): Actor | null {
+    if (verified.has(request)) return verified.get(request)!;
+    const token = bearerToken(request.headers.authorization);
+    const actor = token ? this.verify(token) : null;
+    verified.set(request, actor);
+    return actor;
   }
 
   verify(token: string): Actor | null {
@@ -23,15 +46,19 @@ export class TokenVerifier {
     }
     const sub = claims.sub;
     const userId =
-      typeof sub === 'number' ? sub : typeof sub === 'string' && USER_ID_PATTERN.test(sub) ? Number(sub) : NaN;
+      typeof sub === 'number'
+        ? sub
+        : typeof sub === 'string' && USER_ID_PATTERN.test(sub)
+          ? Number(sub)
+          : NaN;
     if (!Number.isSafeInteger(userId) || userId < 1) return null;
     return new Actor(userId, claims.role === 'admin');
   }
 
   sign(userId: number, admin = false, expiresInSeconds = 3600): string {
-    return this.jwt.sign(
-      admin ? { sub: String(userId), role: 'admin' } : { sub: String(userId) },
-      { algorithm: 'HS256', expiresIn: expiresInSeconds },
-    );
+    return this.jwt.sign(admin ? { sub: String(userId), role: 'admin' } : { sub: String(userId) }, {
+      algorithm: 'HS256',
+      expiresIn: expiresInSeconds,
+    });
   }
 }

@@ -35,6 +35,36 @@ describe('TtlCache', () => {
     expect(await cache.getOrLoad('a', async () => 'a2')).toBe('a2');
   });
 
+  it('shares one load between concurrent misses of a key', async () => {
+    const cache = new TtlCache<number>(1_000, 10, now);
+    let loads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const load = async () => {
+      loads++;
+      await gate;
+      return loads;
+    };
+
+    const answers = Promise.all([
+      cache.getOrLoad('k', load),
+      cache.getOrLoad('k', load),
+      cache.getOrLoad('k', load),
+    ]);
+    release();
+
+    expect(await answers).toEqual([1, 1, 1]);
+    expect(loads).toBe(1);
+  });
+
+  it('does not keep a failed load', async () => {
+    const cache = new TtlCache<number>(1_000, 10, now);
+    await expect(
+      cache.getOrLoad('k', async () => Promise.reject(new Error('db down'))),
+    ).rejects.toThrow('db down');
+    expect(await cache.getOrLoad('k', async () => 7)).toBe(7);
+  });
+
   it('forgets everything on clear', async () => {
     const cache = new TtlCache<string>(1_000, 2, now);
     await cache.getOrLoad('a', async () => 'a1');

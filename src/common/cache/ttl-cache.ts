@@ -4,6 +4,8 @@
  */
 export class TtlCache<T> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  /** Loads in progress: concurrent misses of one key share a single load. */
+  private readonly loading = new Map<string, Promise<T>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -19,14 +21,26 @@ export class TtlCache<T> {
     if (!this.enabled) return load();
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > this.now()) return hit.value;
-    const value = await load();
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const loaded = load()
+      .then((value) => {
+        this.store(key, value);
+        return value;
+      })
+      .finally(() => this.loading.delete(key));
+    this.loading.set(key, loaded);
+    return loaded;
+  }
+
+  private store(key: string, value: T): void {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries)
       this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
-    return value;
   }
 
+  /** Forgets every entry; a load already in progress still completes for its waiters. */
   clear(): void {
     this.entries.clear();
   }

@@ -1,6 +1,7 @@
 import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 import type { AppConfig } from '../../config/app-config';
 import { MIGRATIONS } from './migrations';
+import { resilientMysql2 } from './resilient-mysql2';
 import { TypeOrmNestLogger } from './typeorm-nest-logger';
 
 /**
@@ -11,6 +12,8 @@ export function dataSourceOptions(config: AppConfig): MysqlConnectionOptions {
   return {
     type: 'mariadb',
     connectorPackage: 'mysql2',
+    // mysql2 with an error listener on every pooled connection and a bounded wait for one.
+    driver: resilientMysql2({ acquireTimeoutMs: config.db.acquireTimeoutMs }),
     host: config.db.host,
     port: config.db.port,
     username: config.db.user,

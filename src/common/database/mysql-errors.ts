@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { POOL_ACQUIRE_TIMEOUT } from './resilient-mysql2';
 
 export const ER_DUP_ENTRY = 1062;
 export const ER_LOCK_WAIT_TIMEOUT = 1205;
@@ -45,13 +46,22 @@ const CONNECTION_ERROR_CODES = new Set([
   'ER_ACCESS_DENIED_ERROR',
   'ER_BAD_DB_ERROR',
   'POOL_CLOSED',
+  POOL_ACQUIRE_TIMEOUT,
 ]);
+
+/**
+ * Server errors that mean "this connection or the server is going away", whatever mysql2 names
+ * them: shutdown in progress (1053), query interrupted by a shutdown or KILL (1317), connection
+ * killed (MariaDB 1927, which mysql2 has no name for), too many connections for the user (1203).
+ */
+const CONNECTION_ERRNOS = new Set([1053, 1203, 1317, 1927]);
 
 /** True when the database could not be reached or dropped the connection (answer 503). */
 export function isConnectionError(error: unknown): boolean {
   const driver = driverError(error);
   if (!driver) return false;
   if (driver.code && CONNECTION_ERROR_CODES.has(driver.code)) return true;
+  if (driver.errno !== undefined && CONNECTION_ERRNOS.has(driver.errno)) return true;
   if (driver.fatal === true) return true;
   const message = error instanceof Error ? error.message : '';
   return /Pool is closed|Connection lost|connect ETIMEDOUT|Can't add new command when connection is in closed state/i.test(

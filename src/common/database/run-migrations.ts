@@ -13,8 +13,11 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const [{ locked }] = await runner.query(`SELECT GET_LOCK(${LOCK_NAME_SQL}, ?) AS locked`, [LOCK_WAIT_SECONDS]);
-    if (Number(locked) !== 1) throw new Error(`could not get the migration lock within ${LOCK_WAIT_SECONDS} s`);
+    const [{ locked }] = await runner.query(`SELECT GET_LOCK(${LOCK_NAME_SQL}, ?) AS locked`, [
+      LOCK_WAIT_SECONDS,
+    ]);
+    if (Number(locked) !== 1)
+      throw new Error(`could not get the migration lock within ${LOCK_WAIT_SECONDS} s`);
     const executor = new MigrationExecutor(dataSource, runner);
     executor.transaction = 'each';
     await executor.executePendingMigrations();

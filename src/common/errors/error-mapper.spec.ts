@@ -152,21 +152,36 @@ describe('mapError', () => {
     expect(mapError(poison)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
-  it.each(['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'POOL_CLOSED'])(
-    'maps the connection error %s to 503 SERVICE_UNAVAILABLE',
-    (code) => {
-      const raw = Object.assign(new Error(`connect ${code} 10.0.0.5:3306`), { code });
-      for (const error of [raw, queryFailed({ code, message: raw.message })]) {
-        const mapped = mapError(error);
-        expect(mapped).toMatchObject({
-          status: 503,
-          code: 'SERVICE_UNAVAILABLE',
-          unexpected: false,
-        });
-        expect(mapped.message).not.toContain('3306');
-      }
-    },
-  );
+  it.each([
+    'ECONNREFUSED',
+    'PROTOCOL_CONNECTION_LOST',
+    'ER_CON_COUNT_ERROR',
+    'POOL_CLOSED',
+    'POOL_ACQUIRE_TIMEOUT',
+  ])('maps the connection error %s to 503 SERVICE_UNAVAILABLE', (code) => {
+    const raw = Object.assign(new Error(`connect ${code} 10.0.0.5:3306`), { code });
+    for (const error of [raw, queryFailed({ code, message: raw.message })]) {
+      const mapped = mapError(error);
+      expect(mapped).toMatchObject({
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        unexpected: false,
+      });
+      expect(mapped.message).not.toContain('3306');
+    }
+  });
+
+  it.each([
+    [1053, 'ER_SERVER_SHUTDOWN'],
+    [1317, 'ER_QUERY_INTERRUPTED'],
+    [1927, undefined],
+  ])('maps the server error %s (the server going away) to 503', (errno, code) => {
+    expect(mapError(queryFailed({ errno, code, message: 'Connection was killed' }))).toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      unexpected: false,
+    });
+  });
 
   it('maps a fatal driver error to 503', () => {
     expect(mapError(Object.assign(new Error('boom'), { fatal: true }))).toMatchObject({

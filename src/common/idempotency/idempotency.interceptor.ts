@@ -34,7 +34,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined || !request.actor) return next.handle();
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       throw new ValidationFailedError([
-        { field: 'Idempotency-Key', reason: 'Idempotency-Key must be 1-100 printable ASCII characters' },
+        {
+          field: 'Idempotency-Key',
+          reason: 'Idempotency-Key must be 1-100 printable ASCII characters',
+        },
       ]);
     }
     const status =

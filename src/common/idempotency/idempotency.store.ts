@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKeyInProgressError } from './idempotency.errors';
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
-/**
- * How long an in-flight claim blocks retries. A request whose process died leaves its claim
- * behind (its business transaction rolled back with the process); after this lease a retry
- * takes the claim over and does the work. A slow-but-alive first request can never complete
- * after a takeover: completion checks the claim token inside the business transaction.
- */
-export const IDEMPOTENCY_LEASE_MS = 10_000;
 
 export type ClaimResult =
   | { kind: 'claimed'; id: number; token: string }
@@ -32,12 +26,26 @@ interface KeyRow {
 /** Idempotency records in MySQL, so they hold across any number of server processes. */
 @Injectable()
 export class IdempotencyStore {
-  constructor(private readonly db: TransactionRunner) {}
+  /**
+   * How long an in-flight claim blocks retries (IDEMPOTENCY_LEASE_SECONDS, default 10 s). A
+   * request whose process died, or whose release failed because the database was away, leaves
+   * its claim behind (its business transaction rolled back); after this lease a retry takes the
+   * claim over and does the work. A slow-but-alive first request can never complete after a
+   * takeover: completion checks the claim token inside the business transaction.
+   */
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly db: TransactionRunner,
+    config: AppConfig,
+  ) {
+    this.leaseMs = config.idempotencyLeaseSeconds * 1000;
+  }
 
   /** Claims the key (committed at once), or says why the request must not run now. */
   async claim(userId: number, key: string, fingerprint: string, now: Date): Promise<ClaimResult> {
     const token = randomUUID();
-    const lockedUntil = new Date(now.getTime() + IDEMPOTENCY_LEASE_MS);
+    const lockedUntil = new Date(now.getTime() + this.leaseMs);
     const expiresAt = new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS);
     const inserted = await this.db.query<{ affectedRows: number; insertId: number }>(
       `INSERT IGNORE INTO idempotency_keys
@@ -62,11 +70,17 @@ export class IdempotencyStore {
           WHERE id = ? AND expires_at <= ?`,
         [fingerprint, token, lockedUntil, now, expiresAt, row.id, now],
       );
-      return taken.affectedRows === 1 ? { kind: 'claimed', id: row.id, token } : { kind: 'in-progress' };
+      return taken.affectedRows === 1
+        ? { kind: 'claimed', id: row.id, token }
+        : { kind: 'in-progress' };
     }
     if (row.fingerprint !== fingerprint) return { kind: 'reused' };
     if (row.status === 'COMPLETED') {
-      return { kind: 'replay', status: row.response_status ?? 200, body: JSON.parse(row.response_body ?? 'null') };
+      return {
+        kind: 'replay',
+        status: row.response_status ?? 200,
+        body: JSON.parse(row.response_body ?? 'null'),
+      };
     }
     if (row.locked_until > now) return { kind: 'in-progress' };
 
@@ -75,7 +89,9 @@ export class IdempotencyStore {
         WHERE id = ? AND status = 'IN_PROGRESS' AND locked_until <= ?`,
       [token, lockedUntil, row.id, now],
     );
-    return taken.affectedRows === 1 ? { kind: 'claimed', id: row.id, token } : { kind: 'in-progress' };
+    return taken.affectedRows === 1
+      ? { kind: 'claimed', id: row.id, token }
+      : { kind: 'in-progress' };
   }
 
   /** Stores the response; must run inside the business transaction so both commit together. */

@@ -5,7 +5,12 @@ import { QueryInt } from '../validation/query-int';
 export const MAX_PAGE_SIZE = 100;
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000, default: 1, description: '1-based page number' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1_000_000,
+    default: 1,
+    description: '1-based page number',
+  })
   @IsOptional()
   @QueryInt()
   @IsInt()

@@ -11,7 +11,10 @@ export class ParseIdPipe implements PipeTransform<string, number> {
     if (!Number.isSafeInteger(id)) {
       const field = metadata.data ?? 'id';
       throw new ValidationFailedError([
-        { field, reason: `${field} must be a positive integer no larger than ${Number.MAX_SAFE_INTEGER}` },
+        {
+          field,
+          reason: `${field} must be a positive integer no larger than ${Number.MAX_SAFE_INTEGER}`,
+        },
       ]);
     }
     return id;

@@ -5,4 +5,6 @@ import { Transform } from 'class-transformer';
  * "1e3", "") is left as it is, so @IsInt() rejects it with a 400 instead of seeing NaN.
  */
 export const QueryInt = () =>
-  Transform(({ value }) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value));
+  Transform(({ value }) =>
+    typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value,
+  );

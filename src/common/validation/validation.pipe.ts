@@ -24,10 +24,43 @@ export function createValidationPipe(): ValidationPipe {
  * numbers. Path parameters are left as the strings they came as; their own pipe converts them.
  */
 class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const unsafe = unsafeKeys(value);
+      if (unsafe.length > 0) {
+        throw new ValidationFailedError(
+          unsafe.map((field) => ({
+            field,
+            reason: `${field.split('.').pop()} is not an allowed field`,
+          })),
+        );
+      }
+    }
+    return super.transform(value, metadata);
+  }
+
   protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'param') return value;
     return super.transformPrimitive(value, metadata);
   }
+}
+
+/**
+ * Fields named `prototype` or like a member of Object.prototype (`constructor`, `hasOwnProperty`,
+ * `toString`, `__proto__` in a query string, ...), at any depth. They slipped past
+ * `forbidNonWhitelisted`, so `{ "amount": 5, "constructor": 1 }` was accepted as a valid charge:
+ * Nest's pipe silently deletes `__proto__`, `prototype` and `constructor` before validating, and
+ * class-validator's whitelist looks names up in a plain object, where the others are inherited
+ * members. No DTO has such a field. (The JSON parser already rejects `__proto__` bodies.)
+ */
+function unsafeKeys(value: unknown, path = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => {
+    const field = path ? `${path}.${key}` : key;
+    if (key === 'prototype' || Object.prototype.hasOwnProperty.call(Object.prototype, key))
+      return [field];
+    return unsafeKeys((value as Record<string, unknown>)[key], field);
+  });
 }
 
 /** The most basic failure of a field is the one worth reporting ("must be an integer" before "must be ≤ 100"). */

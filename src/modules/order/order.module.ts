@@ -12,7 +12,11 @@ import { OrderController } from './presentation/order.controller';
 @Module({
   imports: [ProductModule, CouponModule, BalanceModule, AnalyticsModule],
   controllers: [OrderController],
-  providers: [OrderService, OrderExpiryJob, { provide: OrderRepository, useClass: TypeOrmOrderRepository }],
+  providers: [
+    OrderService,
+    OrderExpiryJob,
+    { provide: OrderRepository, useClass: TypeOrmOrderRepository },
+  ],
   exports: [OrderService],
 })
 export class OrderModule {}

@@ -111,7 +111,14 @@ export class CouponsOrders1764000001000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['outbox_events', 'payments', 'order_items', 'orders', 'issued_coupons', 'coupons']) {
+    for (const table of [
+      'outbox_events',
+      'payments',
+      'order_items',
+      'orders',
+      'issued_coupons',
+      'coupons',
+    ]) {
       await db.query(`DROP TABLE ${table}`);
     }
   }

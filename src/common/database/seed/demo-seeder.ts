@@ -39,14 +39,19 @@ export class DemoSeeder implements OnApplicationBootstrap {
           );
         }
         for (const { userId, amount } of DEMO_BALANCES) {
-          await this.db.query('INSERT INTO balances (user_id, amount, updated_at) VALUES (?, ?, ?)', [userId, amount, now]);
+          await this.db.query(
+            'INSERT INTO balances (user_id, amount, updated_at) VALUES (?, ?, ?)',
+            [userId, amount, now],
+          );
           await this.db.query(
             `INSERT INTO balance_history (user_id, type, amount, balance_after, order_id, created_at)
              VALUES (?, 'CHARGE', ?, ?, NULL, ?)`,
             [userId, amount, amount, now],
           );
         }
-        this.logger.log(`seeded ${DEMO_PRODUCTS.length} demo products and ${DEMO_BALANCES.length} balances`);
+        this.logger.log(
+          `seeded ${DEMO_PRODUCTS.length} demo products and ${DEMO_BALANCES.length} balances`,
+        );
       } finally {
         await this.db.query(`SELECT RELEASE_LOCK(CONCAT('demo-seed:', MD5(DATABASE())))`);
       }

@@ -3,11 +3,16 @@ import { Interval } from '@nestjs/schedule';
 import { Clock } from '../../../common/clock/clock';
 import { AppConfig } from '../../../config/app-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
-import { OutboxRepository } from '../domain/outbox.repository';
+import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
 import { nextRetryDelayMs, RetryPolicy } from '../domain/retry-policy';
 
 const RELAY_INTERVAL_MS = 500;
 const BATCH_SIZE = 50;
+
+/** A claimed event, with the outcome of sending it once it was sent. */
+interface RelayItem extends ClaimedEvent {
+  sent?: { delivered: true; at: Date } | { delivered: false; error: string };
+}
 
 /**
  * Delivers outbox events to the data platform after their transaction committed, at least once:
@@ -21,6 +26,14 @@ export class OutboxRelay {
   private readonly policy: RetryPolicy;
   private readonly leaseMs: number;
   private running = false;
+  /**
+   * Claimed events whose outcome could not be recorded because the database went away mid-batch.
+   * The next batch finishes them first, without sending again what was already sent, so after an
+   * outage delivery resumes at once instead of after the claims' lease. Once their lease has run
+   * out they are dropped: the events are due again in the table, for any relay to claim.
+   */
+  private backlog: RelayItem[] = [];
+  private backlogClaimedAt = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -28,7 +41,11 @@ export class OutboxRelay {
     private readonly clock: Clock,
     config: AppConfig,
   ) {
-    this.policy = { maxAttempts: config.outbox.maxAttempts, baseMs: config.outbox.retryBaseMs, maxMs: config.outbox.retryMaxMs };
+    this.policy = {
+      maxAttempts: config.outbox.maxAttempts,
+      baseMs: config.outbox.retryBaseMs,
+      maxMs: config.outbox.retryMaxMs,
+    };
     // Long enough for a whole batch of sends to time out one after the other.
     this.leaseMs = config.dataPlatformTimeoutMs * BATCH_SIZE + 5_000;
   }
@@ -46,23 +63,52 @@ export class OutboxRelay {
     }
   }
 
-  /** Delivers one batch of due events; returns how many it claimed. */
+  /** Delivers one batch of due events (or finishes the backlog); returns how many it took. */
   async relayBatch(): Promise<number> {
-    const claimed = await this.outbox.claimDue(this.clock.now(), BATCH_SIZE, this.leaseMs);
-    for (const { id, attempts, event } of claimed) {
-      try {
-        await this.platform.send(event);
-        await this.outbox.markDelivered(id, this.clock.now());
-      } catch (error) {
-        const failed = attempts + 1;
-        const delay = nextRetryDelayMs(failed, this.policy);
-        const nextAttemptAt = delay === null ? null : new Date(this.clock.now().getTime() + delay);
-        await this.outbox.markAttemptFailed(id, nextAttemptAt, (error as Error).message);
-        if (nextAttemptAt === null) {
-          this.logger.error(`event ${event.eventId} FAILED after ${failed} attempts: ${(error as Error).message}`);
-        }
+    const claimedAt = this.clock.now().getTime();
+    if (this.backlog.length > 0 && claimedAt - this.backlogClaimedAt >= this.leaseMs)
+      this.backlog = [];
+    const fromBacklog = this.backlog.length > 0;
+    const batch: RelayItem[] = fromBacklog
+      ? this.backlog.splice(0)
+      : await this.outbox.claimDue(new Date(claimedAt), BATCH_SIZE, this.leaseMs);
+    const taken = batch.length;
+    if (!fromBacklog) this.backlogClaimedAt = claimedAt;
+    try {
+      while (batch.length > 0) {
+        const item = batch[0];
+        item.sent ??= await this.send(item);
+        await this.record(item);
+        batch.shift();
       }
+    } finally {
+      // Recording failed (the database is away): keep the rest, still claimed, for the next tick.
+      if (batch.length > 0) this.backlog.push(...batch);
     }
-    return claimed.length;
+    return taken;
+  }
+
+  private async send({ event }: RelayItem): Promise<NonNullable<RelayItem['sent']>> {
+    try {
+      await this.platform.send(event);
+      return { delivered: true, at: this.clock.now() };
+    } catch (error) {
+      return { delivered: false, error: (error as Error).message };
+    }
+  }
+
+  private async record({ id, attempts, event, sent }: RelayItem): Promise<void> {
+    if (!sent) return;
+    if (sent.delivered) {
+      await this.outbox.markDelivered(id, sent.at);
+      return;
+    }
+    const failed = attempts + 1;
+    const delay = nextRetryDelayMs(failed, this.policy);
+    const nextAttemptAt = delay === null ? null : new Date(this.clock.now().getTime() + delay);
+    await this.outbox.markAttemptFailed(id, nextAttemptAt, sent.error);
+    if (nextAttemptAt === null) {
+      this.logger.error(`event ${event.eventId} FAILED after ${failed} attempts: ${sent.error}`);
+    }
   }
 }

@@ -17,7 +17,11 @@ export class OutboxService {
    */
   async record(type: OutboxEventType, order: PlatformOrder): Promise<void> {
     const now = this.clock.now();
-    await this.outbox.add({ eventId: randomUUID(), type, occurredAt: now.toISOString(), order }, order.id, now);
+    await this.outbox.add(
+      { eventId: randomUUID(), type, occurredAt: now.toISOString(), order },
+      order.id,
+      now,
+    );
   }
 
   counts(): Promise<OutboxCounts> {

@@ -1,6 +1,7 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
+import { TtlCache } from '../../../common/cache/ttl-cache';
 import { Clock } from '../../../common/clock/clock';
 import { AppConfig } from '../../../config/app-config';
 import { ProductService } from '../../product/application/product.service';
@@ -15,16 +16,18 @@ export interface PopularProduct {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+const LOCAL_LAYER_MAX_MS = 1_000;
 
 /**
  * Top sellers of the last `days` UTC calendar days (today included), from the per-day sales
- * aggregate. Answers are cached for POPULAR_CACHE_TTL_SECONDS (Redis when REDIS_URL is set);
- * a cache that fails is bypassed, never fatal.
+ * aggregate. Answers are cached for POPULAR_CACHE_TTL_SECONDS (Redis when REDIS_URL is set,
+ * behind a 1 s in-process layer); a cache that fails is bypassed, never fatal.
  */
 @Injectable()
 export class PopularProductsService {
   private readonly logger = new Logger(PopularProductsService.name);
   private readonly ttlMs: number;
+  private readonly local: TtlCache<PopularProduct[]>;
   /** Deployments sharing one Redis must not share answers: keys carry the database name. */
   private readonly keyPrefix: string;
 
@@ -36,12 +39,23 @@ export class PopularProductsService {
     config: AppConfig,
   ) {
     this.ttlMs = config.popularCacheTtlSeconds * 1000;
+    this.local = new TtlCache(Math.min(this.ttlMs, LOCAL_LAYER_MAX_MS));
     this.keyPrefix = `popular:v1:${config.db.name}`;
   }
 
   async top(days: number, limit: number): Promise<PopularProduct[]> {
     if (this.ttlMs === 0) return this.compute(days, limit);
     const key = `${this.keyPrefix}:${days}:${limit}`;
+    // A short in-process layer in front of the shared cache: hot reads skip the Redis round
+    // trip and its JSON parsing, and concurrent misses share one load.
+    return this.local.getOrLoad(key, () => this.fromSharedCache(key, days, limit));
+  }
+
+  private async fromSharedCache(
+    key: string,
+    days: number,
+    limit: number,
+  ): Promise<PopularProduct[]> {
     const cached = await this.cache.get<PopularProduct[]>(key).catch((error: Error) => {
       this.logger.warn(`popular cache read failed: ${error.message}`);
       return undefined;
@@ -55,14 +69,24 @@ export class PopularProductsService {
   }
 
   private async compute(days: number, limit: number): Promise<PopularProduct[]> {
-    const fromDate = new Date(this.clock.now().getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+    const fromDate = new Date(this.clock.now().getTime() - (days - 1) * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
     const sellers = await this.sales.topSellers(fromDate, limit);
-    const products = new Map((await this.products.findMany(sellers.map((s) => s.productId))).map((p) => [p.id, p]));
+    const products = new Map(
+      (await this.products.findMany(sellers.map((s) => s.productId))).map((p) => [p.id, p]),
+    );
     return sellers
       .filter((seller) => products.has(seller.productId))
       .map((seller, index) => {
         const product = products.get(seller.productId)!;
-        return { rank: index + 1, productId: product.id, name: product.name, price: product.price, soldQuantity: seller.soldQuantity };
+        return {
+          rank: index + 1,
+          productId: product.id,
+          name: product.name,
+          price: product.price,
+          soldQuantity: seller.soldQuantity,
+        };
       });
   }
 }

@@ -30,7 +30,11 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
         `UPDATE outbox_events SET next_attempt_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
         [new Date(now.getTime() + leaseMs), ...rows.map((row) => row.id)],
       );
-      return rows.map((row) => ({ id: Number(row.id), attempts: Number(row.attempts), event: JSON.parse(row.payload) }));
+      return rows.map((row) => ({
+        id: Number(row.id),
+        attempts: Number(row.attempts),
+        event: JSON.parse(row.payload),
+      }));
     }, 'READ COMMITTED');
   }
 

@@ -28,6 +28,9 @@ export class TypeOrmSalesRepository extends SalesRepository {
         ORDER BY sold DESC, product_id ASC LIMIT ?`,
       [fromDate, limit],
     );
-    return rows.map((row) => ({ productId: Number(row.product_id), soldQuantity: Number(row.sold) }));
+    return rows.map((row) => ({
+      productId: Number(row.product_id),
+      soldQuantity: Number(row.sold),
+    }));
   }
 }

@@ -12,7 +12,10 @@ export class OutboxController {
 
   @Get()
   @AdminOnly()
-  @ApiOperation({ operationId: 'getOutboxCounts', summary: 'Data-platform outbox counts by status (admin)' })
+  @ApiOperation({
+    operationId: 'getOutboxCounts',
+    summary: 'Data-platform outbox counts by status (admin)',
+  })
   @ApiOkResponse({ type: OutboxCountsResponse })
   @ApiErrors(429)
   counts(): Promise<OutboxCountsResponse> {

@@ -29,10 +29,17 @@ export class BalanceService {
   async charge(actor: Actor, userId: number, amount: number): Promise<Balance> {
     actor.assertCanActFor(userId);
     Balance.assertChargeAmount(amount, this.limits);
-    return this.change(userId, 'CHARGE', amount, null, (balance) => balance.charge(amount, this.limits));
+    return this.change(userId, 'CHARGE', amount, null, (balance) =>
+      balance.charge(amount, this.limits),
+    );
   }
 
-  async history(actor: Actor, userId: number, page: number, size: number): Promise<Page<BalanceEntry>> {
+  async history(
+    actor: Actor,
+    userId: number,
+    page: number,
+    size: number,
+  ): Promise<Page<BalanceEntry>> {
     actor.assertCanActFor(userId);
     const result = await this.balances.findEntries(userId, page, size);
     return pageOf(result.items, page, size, result.totalItems);
@@ -45,7 +52,9 @@ export class BalanceService {
 
   /** Gives a paid amount back; runs inside the caller's transaction. */
   async refund(userId: number, amount: number, orderId: number): Promise<Balance> {
-    return this.change(userId, 'REFUND', amount, orderId, (balance) => balance.refund(amount, this.limits));
+    return this.change(userId, 'REFUND', amount, orderId, (balance) =>
+      balance.refund(amount, this.limits),
+    );
   }
 
   /** Locks the balance row, applies the rule, writes the balance and its ledger row together. */
@@ -61,7 +70,14 @@ export class BalanceService {
       apply(balance);
       const now = this.clock.now();
       await this.balances.save(balance, now);
-      await this.balances.append({ userId, type, amount, balanceAfter: balance.amount, orderId, createdAt: now });
+      await this.balances.append({
+        userId,
+        type,
+        amount,
+        balanceAfter: balance.amount,
+        orderId,
+        createdAt: now,
+      });
       return balance;
     });
   }

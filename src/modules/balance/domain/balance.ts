@@ -57,6 +57,8 @@ export class Balance {
 
 function assertPositive(amount: number): void {
   if (!Number.isSafeInteger(amount) || amount < 1) {
-    throw new ValidationFailedError([{ field: 'amount', reason: 'amount must be a positive integer' }]);
+    throw new ValidationFailedError([
+      { field: 'amount', reason: 'amount must be a positive integer' },
+    ]);
   }
 }

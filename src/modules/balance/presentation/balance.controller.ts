@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../../../common/auth/actor';
 import { Authenticated, CurrentActor } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
@@ -8,7 +8,11 @@ import { mapPage } from '../../../common/pagination/page';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto';
 import { IdParam } from '../../../common/validation/id-param';
 import { BalanceService } from '../application/balance.service';
-import { BalanceEntryResponse, BalanceHistoryPageResponse, BalanceResponse } from './dto/balance.response';
+import {
+  BalanceEntryResponse,
+  BalanceHistoryPageResponse,
+  BalanceResponse,
+} from './dto/balance.response';
 import { ChargeBalanceDto } from './dto/charge-balance.dto';
 
 @ApiTags('balance')
@@ -18,10 +22,16 @@ export class BalanceController {
   constructor(private readonly balances: BalanceService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'getBalance', summary: "A user's balance (0 for a user who never charged)" })
+  @ApiOperation({
+    operationId: 'getBalance',
+    summary: "A user's balance (0 for a user who never charged)",
+  })
   @ApiOkResponse({ type: BalanceResponse })
   @ApiErrors(400, 403, 429)
-  async get(@CurrentActor() actor: Actor, @IdParam('userId') userId: number): Promise<BalanceResponse> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @IdParam('userId') userId: number,
+  ): Promise<BalanceResponse> {
     return BalanceResponse.from(await this.balances.get(actor, userId));
   }
 
@@ -29,6 +39,7 @@ export class BalanceController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ operationId: 'chargeBalance', summary: 'Add KRW to the balance' })
+  @ApiBody({ type: ChargeBalanceDto, examples: { charge50000: { value: { amount: 50000 } } } })
   @ApiOkResponse({ type: BalanceResponse })
   @ApiErrors(400, 403, 'BALANCE_LIMIT_EXCEEDED', 429)
   async charge(

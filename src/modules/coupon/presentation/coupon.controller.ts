@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Public } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
 import { IdParam } from '../../../common/validation/id-param';
@@ -15,6 +15,35 @@ export class CouponController {
   @Post()
   @AdminOnly()
   @ApiOperation({ operationId: 'createCoupon', summary: 'Create a first-come coupon (admin)' })
+  @ApiBody({
+    type: CreateCouponDto,
+    examples: {
+      rate: {
+        summary: '10% off, at most 5,000 KRW, on orders from 10,000 KRW, 100 copies',
+        value: {
+          name: 'Welcome 10%',
+          discountType: 'RATE',
+          discountValue: 10,
+          maxDiscountAmount: 5000,
+          minOrderAmount: 10000,
+          totalQuantity: 100,
+          validDays: 30,
+        },
+      },
+      fixedWithWindow: {
+        summary: '3,000 KRW off, issued during December only',
+        value: {
+          name: 'December 3,000 KRW',
+          discountType: 'FIXED',
+          discountValue: 3000,
+          totalQuantity: 500,
+          issueStartsAt: '2026-12-01T00:00:00Z',
+          issueEndsAt: '2027-01-01T00:00:00Z',
+          validDays: 14,
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: CouponResponse })
   @ApiErrors(400, 429)
   async create(@Body() body: CreateCouponDto): Promise<CouponResponse> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../../../common/auth/actor';
 import { Authenticated, CurrentActor } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
@@ -20,6 +20,7 @@ export class IssuedCouponController {
     operationId: 'issueCoupon',
     summary: 'Issue a coupon to a user: first come, first served, one per user',
   })
+  @ApiBody({ type: IssueCouponDto, examples: { coupon1: { value: { couponId: 1 } } } })
   @ApiCreatedResponse({ type: IssuedCouponResponse })
   @ApiErrors(
     400,

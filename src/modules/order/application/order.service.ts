@@ -51,11 +51,14 @@ export class OrderService {
     return this.transactions.run(async () => {
       const reserved = await this.products.reserve(command.items);
       const byId = new Map(reserved.map((product) => [product.id, product]));
-      const items = command.items.map((line) => orderLine(byId.get(line.productId)!, line.quantity));
+      const items = command.items.map((line) =>
+        orderLine(byId.get(line.productId)!, line.quantity),
+      );
       const totalAmount = items.reduce((sum, line) => sum + line.amount, 0);
       const issuedCouponId = command.issuedCouponId ?? null;
       const discountAmount = issuedCouponId
-        ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, totalAmount)).discountAmount
+        ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, totalAmount))
+            .discountAmount
         : 0;
       const order = Order.place({
         userId: command.userId,
@@ -77,7 +80,12 @@ export class OrderService {
     return order;
   }
 
-  async listForUser(actor: Actor, userId: number, page: number, size: number): Promise<Page<Order>> {
+  async listForUser(
+    actor: Actor,
+    userId: number,
+    page: number,
+    size: number,
+  ): Promise<Page<Order>> {
     actor.assertCanActFor(userId);
     const result = await this.orders.findPageByUser(userId, page, size);
     return pageOf(result.items, page, size, result.totalItems);
@@ -93,7 +101,9 @@ export class OrderService {
       const order = await this.lockOwnedOrder(actor, orderId);
       const now = this.clock.now();
       order.pay(now);
-      order.recordPayment(await this.orders.insertPayment(order.id, order.userId, order.payAmount, now));
+      order.recordPayment(
+        await this.orders.insertPayment(order.id, order.userId, order.payAmount, now),
+      );
       await this.orders.updateStatus(order);
       await this.outbox.record('ORDER_PAID', toPlatformOrder(order));
       if (order.payAmount > 0) await this.balances.use(order.userId, order.payAmount, order.id);
@@ -112,7 +122,8 @@ export class OrderService {
       if (refund) {
         await this.orders.markRefunded(order.id, now);
         await this.outbox.record('ORDER_REFUNDED', toPlatformOrder(order));
-        if (order.payAmount > 0) await this.balances.refund(order.userId, order.payAmount, order.id);
+        if (order.payAmount > 0)
+          await this.balances.refund(order.userId, order.payAmount, order.id);
       }
       return order;
     });
@@ -144,7 +155,9 @@ export class OrderService {
   }
 
   private async returnReservations(order: Order): Promise<void> {
-    await this.products.release(order.items.map(({ productId, quantity }) => ({ productId, quantity })));
+    await this.products.release(
+      order.items.map(({ productId, quantity }) => ({ productId, quantity })),
+    );
     if (order.issuedCouponId !== null) await this.coupons.restoreIssuedCoupon(order.issuedCouponId);
   }
 }

@@ -6,7 +6,11 @@ export function toPlatformOrder(order: Order): PlatformOrder {
   return {
     id: order.id,
     userId: order.userId,
-    items: order.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+    items: order.items.map(({ productId, quantity, unitPrice }) => ({
+      productId,
+      quantity,
+      unitPrice,
+    })),
     totalAmount: order.totalAmount,
     discountAmount: order.discountAmount,
     payAmount: order.payAmount,

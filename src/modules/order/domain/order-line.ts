@@ -10,7 +10,10 @@ export interface OrderLine {
 export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 1_000;
 
-export function orderLine(product: { id: number; name: string; price: number }, quantity: number): OrderLine {
+export function orderLine(
+  product: { id: number; name: string; price: number },
+  quantity: number,
+): OrderLine {
   return {
     productId: product.id,
     name: product.name,

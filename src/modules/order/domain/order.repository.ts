@@ -20,6 +20,11 @@ export abstract class OrderRepository {
   /** Inserts the order and its lines; assigns the id. */
   abstract insert(order: Order): Promise<void>;
   abstract updateStatus(order: Order): Promise<void>;
-  abstract insertPayment(orderId: number, userId: number, amount: number, paidAt: Date): Promise<Payment>;
+  abstract insertPayment(
+    orderId: number,
+    userId: number,
+    amount: number,
+    paidAt: Date,
+  ): Promise<Payment>;
   abstract markRefunded(orderId: number, refundedAt: Date): Promise<void>;
 }

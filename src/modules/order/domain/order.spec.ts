@@ -42,7 +42,14 @@ describe('Order', () => {
 
   it('needs at least one line', () => {
     expect(() =>
-      Order.place({ userId: 1, items: [], discountAmount: 0, issuedCouponId: null, now: t0, paymentTtlSeconds: 1 }),
+      Order.place({
+        userId: 1,
+        items: [],
+        discountAmount: 0,
+        issuedCouponId: null,
+        now: t0,
+        paymentTtlSeconds: 1,
+      }),
     ).toThrow(ValidationFailedError);
   });
 

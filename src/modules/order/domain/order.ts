@@ -45,7 +45,9 @@ export class Order {
   /** A new, not yet stored order (id 0) for lines whose stock is already reserved. */
   static place(command: PlaceOrder): Order {
     if (command.items.length === 0) {
-      throw new ValidationFailedError([{ field: 'items', reason: 'an order needs at least one line' }]);
+      throw new ValidationFailedError([
+        { field: 'items', reason: 'an order needs at least one line' },
+      ]);
     }
     const totalAmount = command.items.reduce((sum, line) => sum + line.amount, 0);
     const discountAmount = Math.min(command.discountAmount, totalAmount);
@@ -135,7 +137,10 @@ export class Order {
       ...this.props,
       status: 'CANCELLED',
       closedAt: now,
-      payment: refund && this.props.payment ? { ...this.props.payment, refundedAt: now } : this.props.payment,
+      payment:
+        refund && this.props.payment
+          ? { ...this.props.payment, refundedAt: now }
+          : this.props.payment,
     };
     return { refund };
   }

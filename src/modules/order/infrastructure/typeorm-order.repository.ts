@@ -51,12 +51,18 @@ export class TypeOrmOrderRepository extends OrderRepository {
   }
 
   async findById(id: number): Promise<Order | null> {
-    const rows = await this.db.query<OrderRow[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, [id]);
+    const rows = await this.db.query<OrderRow[]>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`,
+      [id],
+    );
     return (await this.hydrate(rows))[0] ?? null;
   }
 
   async findByIdForUpdate(id: number): Promise<Order | null> {
-    const rows = await this.db.query<OrderRow[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [id]);
+    const rows = await this.db.query<OrderRow[]>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`,
+      [id],
+    );
     return (await this.hydrate(rows))[0] ?? null;
   }
 
@@ -74,7 +80,9 @@ export class TypeOrmOrderRepository extends OrderRepository {
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`,
         [userId, size, (page - 1) * size],
       ),
-      this.db.query<{ total: number }[]>('SELECT COUNT(*) AS total FROM orders WHERE user_id = ?', [userId]),
+      this.db.query<{ total: number }[]>('SELECT COUNT(*) AS total FROM orders WHERE user_id = ?', [
+        userId,
+      ]),
     ]);
     return { items: await this.hydrate(rows), totalItems: Number(count.total) };
   }
@@ -106,7 +114,14 @@ export class TypeOrmOrderRepository extends OrderRepository {
     await this.db.query(
       `INSERT INTO order_items (order_id, product_id, product_name, unit_price, quantity, amount)
        VALUES ${order.items.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-      order.items.flatMap((line) => [order.id, line.productId, line.name, line.unitPrice, line.quantity, line.amount]),
+      order.items.flatMap((line) => [
+        order.id,
+        line.productId,
+        line.name,
+        line.unitPrice,
+        line.quantity,
+        line.amount,
+      ]),
     );
   }
 
@@ -119,7 +134,12 @@ export class TypeOrmOrderRepository extends OrderRepository {
     ]);
   }
 
-  async insertPayment(orderId: number, userId: number, amount: number, paidAt: Date): Promise<Payment> {
+  async insertPayment(
+    orderId: number,
+    userId: number,
+    amount: number,
+    paidAt: Date,
+  ): Promise<Payment> {
     const result = await this.db.query<{ insertId: number }>(
       'INSERT INTO payments (order_id, user_id, amount, paid_at) VALUES (?, ?, ?, ?)',
       [orderId, userId, amount, paidAt],
@@ -128,7 +148,10 @@ export class TypeOrmOrderRepository extends OrderRepository {
   }
 
   async markRefunded(orderId: number, refundedAt: Date): Promise<void> {
-    await this.db.query('UPDATE payments SET refunded_at = ? WHERE order_id = ?', [refundedAt, orderId]);
+    await this.db.query('UPDATE payments SET refunded_at = ? WHERE order_id = ?', [
+      refundedAt,
+      orderId,
+    ]);
   }
 
   /** Loads the lines and payments of all given orders in two statements. */
@@ -176,4 +199,11 @@ const toLine = (row: ItemRow): OrderLine => ({
 });
 
 const toPayment = (row: PaymentRow | undefined): Payment | null =>
-  row ? { id: Number(row.id), amount: Number(row.amount), paidAt: row.paid_at, refundedAt: row.refunded_at } : null;
+  row
+    ? {
+        id: Number(row.id),
+        amount: Number(row.amount),
+        paidAt: row.paid_at,
+        refundedAt: row.refunded_at,
+      }
+    : null;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../../../common/auth/actor';
 import { Authenticated, CurrentActor } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
@@ -22,10 +22,38 @@ export class OrderController {
   @ApiOperation({
     operationId: 'placeOrder',
     summary: 'Place an order: stock is reserved at once, the coupon is used',
-    description: 'All lines or none. The order must be paid before `expiresAt` (ORDER_PAYMENT_TTL_SECONDS).',
+    description:
+      'All lines or none. The order must be paid before `expiresAt` (ORDER_PAYMENT_TTL_SECONDS).',
+  })
+  @ApiBody({
+    type: PlaceOrderDto,
+    examples: {
+      twoLines: {
+        summary: 'Two products, no coupon',
+        value: {
+          userId: 1,
+          items: [
+            { productId: 1, quantity: 2 },
+            { productId: 3, quantity: 1 },
+          ],
+        },
+      },
+      withCoupon: {
+        summary: 'One product with an issued coupon',
+        value: { userId: 1, items: [{ productId: 1, quantity: 1 }], issuedCouponId: 10 },
+      },
+    },
   })
   @ApiCreatedResponse({ type: OrderResponse })
-  @ApiErrors(400, 403, 'PRODUCT_NOT_FOUND', 'ISSUED_COUPON_NOT_FOUND', 'OUT_OF_STOCK', 'COUPON_NOT_USABLE', 429)
+  @ApiErrors(
+    400,
+    403,
+    'PRODUCT_NOT_FOUND',
+    'ISSUED_COUPON_NOT_FOUND',
+    'OUT_OF_STOCK',
+    'COUPON_NOT_USABLE',
+    429,
+  )
   async place(@CurrentActor() actor: Actor, @Body() body: PlaceOrderDto): Promise<OrderResponse> {
     const order = await this.orders.place(actor, {
       userId: body.userId,
@@ -39,7 +67,10 @@ export class OrderController {
   @ApiOperation({ operationId: 'getOrder', summary: 'Get an order (owner or admin)' })
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 429)
-  async get(@CurrentActor() actor: Actor, @IdParam('orderId') orderId: number): Promise<OrderResponse> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @IdParam('orderId') orderId: number,
+  ): Promise<OrderResponse> {
     return OrderResponse.from(await this.orders.get(actor, orderId));
   }
 
@@ -49,7 +80,10 @@ export class OrderController {
   @ApiOperation({ operationId: 'payOrder', summary: 'Pay an order from the balance' })
   @ApiOkResponse({ type: OrderResponse, description: 'The order, now PAID, with `payment`' })
   @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 'ORDER_NOT_PAYABLE', 'INSUFFICIENT_BALANCE', 429)
-  async pay(@CurrentActor() actor: Actor, @IdParam('orderId') orderId: number): Promise<OrderResponse> {
+  async pay(
+    @CurrentActor() actor: Actor,
+    @IdParam('orderId') orderId: number,
+  ): Promise<OrderResponse> {
     return OrderResponse.from(await this.orders.pay(actor, orderId));
   }
 
@@ -59,11 +93,15 @@ export class OrderController {
   @ApiOperation({
     operationId: 'cancelOrder',
     summary: 'Cancel a pending or paid order',
-    description: 'Stock returns, the coupon becomes AVAILABLE again (unless expired), a paid amount is refunded.',
+    description:
+      'Stock returns, the coupon becomes AVAILABLE again (unless expired), a paid amount is refunded.',
   })
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'BALANCE_LIMIT_EXCEEDED', 429)
-  async cancel(@CurrentActor() actor: Actor, @IdParam('orderId') orderId: number): Promise<OrderResponse> {
+  async cancel(
+    @CurrentActor() actor: Actor,
+    @IdParam('orderId') orderId: number,
+  ): Promise<OrderResponse> {
     return OrderResponse.from(await this.orders.cancel(actor, orderId));
   }
 
@@ -76,6 +114,9 @@ export class OrderController {
     @IdParam('userId') userId: number,
     @Query() query: PageQueryDto,
   ): Promise<OrderPageResponse> {
-    return mapPage(await this.orders.listForUser(actor, userId, query.page, query.size), OrderResponse.from);
+    return mapPage(
+      await this.orders.listForUser(actor, userId, query.page, query.size),
+      OrderResponse.from,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Public } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
 import { ValidationFailedError } from '../../../common/errors/common.errors';
@@ -51,6 +51,10 @@ export class ProductController {
   @Post()
   @AdminOnly()
   @ApiOperation({ operationId: 'createProduct', summary: 'Create a product (admin)' })
+  @ApiBody({
+    type: CreateProductDto,
+    examples: { earbuds: { value: { name: 'Wireless Earbuds', price: 89000, stock: 100 } } },
+  })
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiErrors(400, 429)
   async create(@Body() body: CreateProductDto): Promise<ProductResponse> {
@@ -61,6 +65,7 @@ export class ProductController {
   @HttpCode(200)
   @AdminOnly()
   @ApiOperation({ operationId: 'restockProduct', summary: 'Add units to a product (admin)' })
+  @ApiBody({ type: RestockDto, examples: { fiftyUnits: { value: { quantity: 50 } } } })
   @ApiOkResponse({ type: ProductResponse })
   @ApiErrors(400, 'PRODUCT_NOT_FOUND', 429)
   async restock(@IdParam('id') id: number, @Body() body: RestockDto): Promise<ProductResponse> {

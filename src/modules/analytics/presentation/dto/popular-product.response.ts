@@ -13,6 +13,9 @@ export class PopularProductResponse {
   @ApiProperty({ example: 39000, description: 'Current price, KRW' })
   price!: number;
 
-  @ApiProperty({ example: 128, description: 'Units sold in paid, not refunded orders in the window' })
+  @ApiProperty({
+    example: 128,
+    description: 'Units sold in paid, not refunded orders in the window',
+  })
   soldQuantity!: number;
 }

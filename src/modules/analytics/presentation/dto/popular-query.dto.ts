@@ -3,7 +3,12 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { QueryInt } from '../../../../common/validation/query-int';
 
 export class PopularQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 3, description: 'UTC calendar days, today included' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 30,
+    default: 3,
+    description: 'UTC calendar days, today included',
+  })
   @IsOptional()
   @QueryInt()
   @IsInt()

@@ -28,10 +28,15 @@ export class BalanceEntryResponse {
   @ApiProperty({ example: 150000, description: 'KRW balance after this change' })
   balanceAfter!: number;
 
-  @ApiProperty({ example: null, nullable: true, type: Number, description: 'The order of a USE or REFUND' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: 'The order of a USE or REFUND',
+  })
   orderId!: number | null;
 
-  @ApiProperty({ example: '2026-11-25T12:00:00.000Z' })
+  @ApiProperty({ example: '2026-11-25T12:00:00.000Z', format: 'date-time' })
   createdAt!: string;
 
   static from(entry: BalanceEntry): BalanceEntryResponse {
@@ -46,4 +51,7 @@ export class BalanceEntryResponse {
   }
 }
 
-export class BalanceHistoryPageResponse extends PageResponseDto(BalanceEntryResponse, 'BalanceHistoryPageBase') {}
+export class BalanceHistoryPageResponse extends PageResponseDto(
+  BalanceEntryResponse,
+  'BalanceHistoryPageBase',
+) {}

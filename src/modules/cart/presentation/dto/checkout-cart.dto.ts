@@ -38,6 +38,7 @@ export class CheckoutCartDto {
     example: 10,
     minimum: 1,
     nullable: true,
+    type: 'integer',
     description: 'An AVAILABLE issued coupon of the user',
   })
   @IsOptional()

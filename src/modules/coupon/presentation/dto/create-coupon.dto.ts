@@ -65,6 +65,8 @@ export class CreateCouponDto {
     minimum: 0,
     maximum: COUPON_AMOUNT_MAX,
     default: 0,
+    nullable: true,
+    type: 'integer',
     description: 'The smallest order amount (KRW) the coupon may be used on',
   })
   @IsOptional()

@@ -27,10 +27,16 @@ export class PaymentResponse {
   @ApiProperty({ example: 168000, description: 'KRW taken from the balance' })
   amount!: number;
 
-  @ApiProperty({ example: '2026-11-25T12:03:00.000Z' })
+  @ApiProperty({ example: '2026-11-25T12:03:00.000Z', format: 'date-time' })
   paidAt!: string;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Set when a cancellation refunded it' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Set when a cancellation refunded it',
+  })
   refundedAt!: string | null;
 }
 
@@ -59,19 +65,29 @@ export class OrderResponse {
   @ApiProperty({ example: null, nullable: true, type: Number })
   issuedCouponId!: number | null;
 
-  @ApiProperty({ example: '2026-11-25T12:00:00.000Z' })
+  @ApiProperty({ example: '2026-11-25T12:00:00.000Z', format: 'date-time' })
   createdAt!: string;
 
-  @ApiProperty({ example: '2026-11-25T12:10:00.000Z', description: 'Unpaid after this, the order expires' })
+  @ApiProperty({
+    example: '2026-11-25T12:10:00.000Z',
+    format: 'date-time',
+    description: 'Unpaid after this, the order expires',
+  })
   expiresAt!: string;
 
-  @ApiProperty({ example: null, nullable: true, type: String })
+  @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time' })
   paidAt!: string | null;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'When it was cancelled or expired' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When it was cancelled or expired',
+  })
   closedAt!: string | null;
 
-  @ApiProperty({ type: PaymentResponse, nullable: true })
+  @ApiProperty({ type: PaymentResponse, nullable: true, description: 'Set once the order is paid' })
   payment!: PaymentResponse | null;
 
   static from(order: Order): OrderResponse {

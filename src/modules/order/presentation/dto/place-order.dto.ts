@@ -51,12 +51,20 @@ export class PlaceOrderDto {
   // Without this, an element that is itself an array ([[{ productId, quantity }]]) passes
   // @ValidateNested (it validates the inner elements) and reaches the service as a line without fields.
   @IsObject({ each: true, message: 'each item must be an object { productId, quantity }' })
-  @ArrayUnique((item: OrderItemDto) => item?.productId, { message: 'items must not repeat a productId' })
+  @ArrayUnique((item: OrderItemDto) => item?.productId, {
+    message: 'items must not repeat a productId',
+  })
   @ValidateNested({ each: true })
   @Type(() => OrderItemDto)
   items!: OrderItemDto[];
 
-  @ApiPropertyOptional({ example: 10, minimum: 1, nullable: true, description: 'An AVAILABLE issued coupon of the user' })
+  @ApiPropertyOptional({
+    example: 10,
+    minimum: 1,
+    nullable: true,
+    type: 'integer',
+    description: 'An AVAILABLE issued coupon of the user',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -1,0 +1,277 @@
+/**
+ * The server under test as a child process (`node dist/main.js`), with its resident memory
+ * sampled from /proc every 250 ms, its CPU time read around each load run, and its warnings
+ * (pino JSON lines at level >= 40) collected so a report can show what the app complained about.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync, WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { sleep } from './stats';
+
+const RSS_SAMPLE_MS = 250;
+const HEALTH_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 15_000;
+
+let clockTicksPerSecond = 100;
+try {
+  clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+} catch {
+  // Linux's usual value
+}
+
+export interface ServerWarning {
+  at: number;
+  level: number;
+  message: string;
+}
+
+/** What one window (a load run) saw of the server. */
+export interface ServerWindow {
+  /** Server CPU (user + system) during the window, in ms; null when /proc is unreadable. */
+  cpuMs(): number | null;
+  /** Highest VmRSS sampled during the window, in MB. */
+  rssMaxMB(): number | null;
+  warnings(): ServerWarning[];
+}
+
+/** Finds a free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function readRssKB(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at field 3 (state);
+    // utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
+export interface ServerOptions {
+  name: string;
+  cwd: string;
+  logDir: string;
+  env: Record<string, string>;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+}
+
+export class ServerProcess {
+  readonly baseUrl: string;
+  /** Highest VmRSS seen over the whole life of the process, in kB. */
+  rssMaxKB = 0;
+  private readonly warningsSeen: ServerWarning[] = [];
+  private windowRssKB = 0;
+  private exited = false;
+  private exitCode: number | null = null;
+  private readonly sampler: NodeJS.Timeout;
+  private readonly log: WriteStream;
+  private recentOutput: string[] = [];
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.log = createWriteStream(logFile, { flags: 'a' });
+    const collect = (stream: NodeJS.ReadableStream | null) => {
+      let pending = '';
+      stream?.on('data', (chunk: Buffer) => {
+        this.log.write(chunk);
+        pending += chunk.toString('utf8');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) this.onLine(line);
+      });
+    };
+    collect(child.stdout);
+    collect(child.stderr);
+    child.on('exit', (code) => {
+      this.exited = true;
+      this.exitCode = code;
+    });
+    this.sampler = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+    this.sampler.unref();
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get rssMaxMB(): number {
+    return Math.round(this.rssMaxKB / 102.4) / 10;
+  }
+
+  get isRunning(): boolean {
+    return !this.exited;
+  }
+
+  /** Spawns `node dist/main.js` with `env` on a free port and waits until /health answers 200. */
+  static async start(options: ServerOptions): Promise<ServerProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/main.js'], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new ServerProcess(
+      options.name,
+      port,
+      child,
+      join(options.logDir, `server-${options.name}.log`),
+    );
+    try {
+      await server.waitHealthy();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }
+
+  private async waitHealthy(): Promise<void> {
+    const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+    let last = 'no answer yet';
+    while (Date.now() < deadline) {
+      if (this.exited) {
+        throw new Error(
+          `server ${this.name} exited with code ${this.exitCode} during start-up:\n${this.tail()}`,
+        );
+      }
+      try {
+        const response = await fetch(`${this.baseUrl}/health`, {
+          signal: AbortSignal.timeout(2_000),
+        });
+        if (response.status === 200) return;
+        last = `status ${response.status}`;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+      await sleep(200);
+    }
+    throw new Error(
+      `server ${this.name} not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (${last}):\n${this.tail()}`,
+    );
+  }
+
+  /** The last lines the process printed (for failure messages). */
+  tail(lines = 30): string {
+    return this.recentOutput.slice(-lines).join('\n');
+  }
+
+  /** Starts measuring a window; read it after the load run. */
+  beginWindow(): ServerWindow {
+    const startCpu = readCpuMs(this.pid);
+    const startWarnings = this.warningsSeen.length;
+    this.sample();
+    this.windowRssKB = readRssKB(this.pid) ?? 0;
+    return {
+      cpuMs: () => {
+        const now = readCpuMs(this.pid);
+        return startCpu === null || now === null ? null : now - startCpu;
+      },
+      rssMaxMB: () => {
+        this.sample();
+        return this.windowRssKB > 0 ? Math.round(this.windowRssKB / 102.4) / 10 : null;
+      },
+      warnings: () => this.warningsSeen.slice(startWarnings),
+    };
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+  async stop(): Promise<void> {
+    clearInterval(this.sampler);
+    if (!this.exited && this.child.pid !== undefined) {
+      this.sample();
+      this.child.kill('SIGTERM');
+      const deadline = Date.now() + STOP_GRACE_MS;
+      while (!this.exited && Date.now() < deadline) await sleep(100);
+      if (!this.exited) {
+        this.child.kill('SIGKILL');
+        while (!this.exited) await sleep(50);
+      }
+    }
+    await new Promise<void>((resolve) => this.log.end(() => resolve()));
+  }
+
+  /** Last-resort synchronous kill (process exit handler). */
+  killNow(): void {
+    if (!this.exited && this.child.pid !== undefined) {
+      try {
+        process.kill(this.child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  private sample(): void {
+    if (this.exited || this.child.pid === undefined) return;
+    const kb = readRssKB(this.child.pid);
+    if (kb === null) return;
+    if (kb > this.rssMaxKB) this.rssMaxKB = kb;
+    if (kb > this.windowRssKB) this.windowRssKB = kb;
+  }
+
+  private onLine(line: string): void {
+    if (line.trim() === '') return;
+    this.recentOutput.push(line);
+    if (this.recentOutput.length > 200) this.recentOutput = this.recentOutput.slice(-100);
+    if (!line.startsWith('{')) return;
+    try {
+      const entry = JSON.parse(line) as {
+        level?: unknown;
+        msg?: unknown;
+        err?: { message?: unknown };
+      };
+      if (typeof entry.level === 'number' && entry.level >= 40) {
+        const message =
+          typeof entry.msg === 'string'
+            ? entry.msg
+            : String(entry.err?.message ?? line.slice(0, 200));
+        this.warningsSeen.push({ at: Date.now(), level: entry.level, message });
+      }
+    } catch {
+      // not a log line
+    }
+  }
+}
+
+/** "3x deadlock, retrying ...; 1x slow query ..." from a window's warnings, most frequent first. */
+export function summarizeWarnings(warnings: ServerWarning[], limit = 3): string {
+  const byMessage = new Map<string, number>();
+  for (const warning of warnings) {
+    const key = warning.message.replace(/\s+/g, ' ').slice(0, 120);
+    byMessage.set(key, (byMessage.get(key) ?? 0) + 1);
+  }
+  return [...byMessage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([message, count]) => `${count}x "${message}"`)
+    .join('; ');
+}

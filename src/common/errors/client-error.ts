@@ -1,0 +1,37 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { ERROR_STATUS, ErrorCode } from './error-code';
+
+/**
+ * Answers a request that Node's HTTP parser refused before Fastify saw it (headers or URL over
+ * Node's 16 KiB limit, a control character in a header, not HTTP at all, too slow to arrive)
+ * with the standard error body; Fastify's default writes a body of its own shape. The request
+ * was never read, so `path` is empty. The connection is closed afterwards, as Node requires.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message]: [ErrorCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HEADERS_TOO_LARGE', 'The request headers or URL are too large (at most 16 KiB together)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? ['REQUEST_TIMEOUT', 'The request took too long to arrive']
+        : ['VALIDATION_FAILED', 'The request is not valid HTTP'];
+  const status = ERROR_STATUS[code];
+  const body = JSON.stringify({
+    statusCode: status,
+    code,
+    message,
+    path: '',
+    timestamp: new Date().toISOString(),
+  });
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,190 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { ERROR_CODE_DOCS, errorExample } from '../errors/api-errors.decorator';
+import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
+
+/** The component every error response refers to (`ErrorResponseDto`, named by @ApiSchema). */
+export const ERROR_SCHEMA = 'ErrorResponse';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+/** Methods whose requests Fastify parses a body for: they can answer 413 and 415. */
+const BODY_METHODS = new Set(['put', 'post', 'patch', 'delete']);
+
+/** Answers any route can give, whatever its controller declares. */
+const EVERY_ROUTE: ErrorCode[] = ['TOO_MANY_REQUESTS', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'];
+const BODY_ROUTES: ErrorCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
+
+const CODE_ORDER = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The finishing pass over the document Nest generates, for what decorators cannot say once for
+ * all routes. It is a pure function of the generated document, so /docs-json, `npm run openapi`
+ * and the tests all get the same result:
+ *
+ * - every error response: the `ErrorResponse` body narrowed to its status and the codes the route
+ *   can return (a `code` enum), a description of each code, and one example per code;
+ * - 429, 500 and 503 on every operation, 413 and 415 on every operation that takes a body;
+ *   `Retry-After` on 429 and 503;
+ * - public operations say so (`security: []`), so they are not mistaken for an oversight;
+ * - path parameters are ids: positive integers up to 2^53 - 1;
+ * - numbers are integers (money is whole KRW, ids, quantities and counts are integers): a
+ *   `type: number` without a `format` becomes `integer`; a fractional field says `format: double`;
+ * - request bodies reject unknown fields (`additionalProperties: false`), as validation does.
+ */
+export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
+  const doc = document as unknown as Json;
+  const requestSchemas = new Set<string>();
+
+  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation: Json | undefined = item[method];
+      if (!operation) continue;
+      operation.security ??= [];
+      const responses: Json = (operation.responses ??= {});
+
+      const codes = new Map<number, Set<ErrorCode>>();
+      for (const [status, response] of Object.entries<Json>(responses)) {
+        if (Number(status) >= 400) codes.set(Number(status), new Set(codesOf(response)));
+      }
+      for (const code of [...EVERY_ROUTE, ...(BODY_METHODS.has(method) ? BODY_ROUTES : [])]) {
+        const status = ERROR_STATUS[code];
+        codes.set(status, (codes.get(status) ?? new Set()).add(code));
+      }
+      for (const [status, set] of codes) {
+        responses[status] = errorResponse(doc, status, [...set], path);
+      }
+      for (const [status, response] of Object.entries<Json>(responses)) {
+        if (Number(status) < 400 && !response.description) {
+          response.description = status === '201' ? 'Created' : 'OK';
+        }
+      }
+      operation.responses = sortByKey(responses);
+
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'path') {
+          parameter.description ??= 'A positive integer id';
+          parameter.schema = {
+            type: 'integer',
+            minimum: 1,
+            maximum: Number.MAX_SAFE_INTEGER,
+            example: 1,
+          };
+        }
+      }
+      const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
+      if (bodySchema) collectRefs(doc, bodySchema, requestSchemas);
+    }
+  }
+
+  for (const name of requestSchemas) {
+    const schema = doc.components.schemas[name];
+    if (schema.type === 'object') schema.additionalProperties = false;
+  }
+  doc.components.examples = sortByKey(doc.components.examples ?? {});
+  walkSchemas(doc, (schema) => {
+    if (schema.type === 'number' && !schema.format) schema.type = 'integer';
+  });
+  return document;
+}
+
+/** The codes an error response carries: the names of its examples (see `ApiErrors`). */
+function codesOf(response: Json | undefined): ErrorCode[] {
+  const examples = response?.content?.['application/json']?.examples ?? {};
+  return Object.keys(examples).filter((key): key is ErrorCode => key in ERROR_STATUS);
+}
+
+function errorResponse(doc: Json, status: number, codes: ErrorCode[], path: string): Json {
+  const unique = CODE_ORDER.filter((code) => codes.includes(code));
+  if (unique.length === 0)
+    throw new Error(`OpenAPI: the ${status} response of ${path} names no error code`);
+  for (const code of unique) {
+    if (ERROR_STATUS[code] !== status)
+      throw new Error(`OpenAPI: ${code} is not a ${status} (${path})`);
+  }
+  // One shared example per code (its path: the first operation that can answer it).
+  doc.components.examples ??= {};
+  for (const code of unique) {
+    doc.components.examples[code] ??= {
+      summary: code,
+      value: errorExample(code, path.replace(/\{[^}]+\}/g, '1')),
+    };
+  }
+  return {
+    description: unique.map((code) => `- \`${code}\`: ${ERROR_CODE_DOCS[code].when}`).join('\n'),
+    ...(status === 429 || status === 503
+      ? {
+          headers: {
+            'Retry-After': {
+              description: 'Seconds to wait before retrying',
+              schema: { type: 'integer', minimum: 0 },
+            },
+          },
+        }
+      : {}),
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: `#/components/schemas/${ERROR_SCHEMA}` },
+            {
+              type: 'object',
+              properties: {
+                statusCode: { type: 'integer', enum: [status] },
+                code: { type: 'string', enum: unique },
+              },
+            },
+          ],
+        },
+        examples: Object.fromEntries(
+          unique.map((code) => [code, { $ref: `#/components/examples/${code}` }]),
+        ),
+      },
+    },
+  };
+}
+
+/** Adds the names of the component schemas `schema` uses, transitively, to `into`. */
+function collectRefs(doc: Json, schema: unknown, into: Set<string>): void {
+  if (Array.isArray(schema)) return schema.forEach((item) => collectRefs(doc, item, into));
+  if (!schema || typeof schema !== 'object') return;
+  const ref = (schema as Json).$ref;
+  if (typeof ref === 'string') {
+    const name = ref.replace('#/components/schemas/', '');
+    if (!into.has(name)) {
+      into.add(name);
+      collectRefs(doc, doc.components.schemas[name], into);
+    }
+    return;
+  }
+  for (const value of Object.values(schema)) collectRefs(doc, value, into);
+}
+
+/** Calls `visit` on every schema object of the document: components, parameters, bodies. */
+function walkSchemas(doc: Json, visit: (schema: Json) => void): void {
+  const walk = (node: unknown, isSchema: boolean): void => {
+    if (Array.isArray(node)) return node.forEach((item) => walk(item, isSchema));
+    if (!node || typeof node !== 'object') return;
+    if (isSchema) visit(node as Json);
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'example' || key === 'examples' || key === 'enum' || key === 'default') continue;
+      const childIsSchema =
+        key === 'schema' ||
+        key === 'items' ||
+        key === 'not' ||
+        key === 'additionalProperties' ||
+        (isSchema && (key === 'allOf' || key === 'anyOf' || key === 'oneOf'));
+      if (isSchema && key === 'properties') {
+        for (const property of Object.values(value as Json)) walk(property, true);
+      } else {
+        walk(value, childIsSchema);
+      }
+    }
+  };
+  for (const schema of Object.values(doc.components?.schemas ?? {})) walk(schema, true);
+  walk(doc.paths, false);
+}
+
+function sortByKey(object: Json): Json {
+  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,141 @@
+import { Clock } from '../../../common/clock/clock';
+import { loadConfig } from '../../../config/load-config';
+import { DataPlatformClient } from '../domain/data-platform.client';
+import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
+import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
+import { OutboxRelay } from './outbox-relay';
+
+const event = (id: number): ClaimedEvent => ({
+  id,
+  attempts: 0,
+  event: {
+    eventId: `event-${id}`,
+    type: 'ORDER_PAID',
+    occurredAt: '2026-11-25T00:00:00.000Z',
+    order: {
+      id,
+      userId: 1,
+      items: [],
+      totalAmount: 1,
+      discountAmount: 0,
+      payAmount: 1,
+      paidAt: null,
+    },
+  },
+});
+
+/** An outbox whose database "goes away" for the calls listed in `failOn`. */
+class FakeOutbox extends OutboxRepository {
+  claims = 0;
+  delivered: number[] = [];
+  failed: number[] = [];
+  failOn = new Set<string>();
+
+  constructor(private readonly batches: ClaimedEvent[][]) {
+    super();
+  }
+
+  private maybeFail(call: string): void {
+    if (this.failOn.delete(call))
+      throw Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' });
+  }
+
+  async add(): Promise<void> {}
+  async claimDue(): Promise<ClaimedEvent[]> {
+    this.claims++;
+    return this.batches.shift() ?? [];
+  }
+  async markDelivered(id: number): Promise<void> {
+    this.maybeFail(`delivered:${id}`);
+    this.delivered.push(id);
+  }
+  async markAttemptFailed(id: number): Promise<void> {
+    this.maybeFail(`failed:${id}`);
+    this.failed.push(id);
+  }
+  async takeUnprojected(): Promise<PlatformEvent[]> {
+    return [];
+  }
+  async counts(): Promise<OutboxCounts> {
+    return { pending: 0, delivered: 0, failed: 0 };
+  }
+}
+
+class FakePlatform extends DataPlatformClient {
+  sent: string[] = [];
+  rejecting = new Set<string>();
+  async send(e: PlatformEvent): Promise<void> {
+    this.sent.push(e.eventId);
+    if (this.rejecting.has(e.eventId)) throw new Error('503 from the platform');
+  }
+}
+
+const clock: Clock = { now: () => new Date('2026-11-25T00:00:00Z') };
+
+describe('OutboxRelay when the database goes away mid-batch', () => {
+  it('finishes the claimed batch on the next tick without sending again what it already sent', async () => {
+    const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
+    const platform = new FakePlatform();
+    const relay = new OutboxRelay(outbox, platform, clock, loadConfig({}));
+    outbox.failOn.add('delivered:2');
+
+    await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
+    expect(platform.sent).toEqual(['event-1', 'event-2']);
+    expect(outbox.delivered).toEqual([1]);
+
+    // The database is back: the rest of the claimed batch, before claiming anything new.
+    expect(await relay.relayBatch()).toBe(2);
+    expect(platform.sent).toEqual(['event-1', 'event-2', 'event-3']);
+    expect(outbox.delivered).toEqual([1, 2, 3]);
+    expect(outbox.failed).toEqual([]);
+    expect(outbox.claims).toBe(1);
+
+    expect(await relay.relayBatch()).toBe(0);
+    expect(outbox.claims).toBe(2);
+  });
+
+  it('records a failed delivery later when the database was away, still without sending it again', async () => {
+    const outbox = new FakeOutbox([[event(7)]]);
+    const platform = new FakePlatform();
+    platform.rejecting.add('event-7');
+    const relay = new OutboxRelay(outbox, platform, clock, loadConfig({}));
+    outbox.failOn.add('failed:7');
+
+    await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
+    expect(await relay.relayBatch()).toBe(1);
+    expect(platform.sent).toEqual(['event-7']);
+    expect(outbox.failed).toEqual([7]);
+    expect(outbox.delivered).toEqual([]);
+  });
+
+  it('a successful send whose acknowledgement fails is not counted as a failed attempt', async () => {
+    const outbox = new FakeOutbox([[event(5)]]);
+    const relay = new OutboxRelay(outbox, new FakePlatform(), clock, loadConfig({}));
+    outbox.failOn.add('delivered:5');
+
+    await expect(relay.relayBatch()).rejects.toThrow();
+    await relay.relayBatch();
+    expect(outbox.failed).toEqual([]);
+    expect(outbox.delivered).toEqual([5]);
+  });
+
+  it("drops the backlog once the claims' lease ran out: the events are due again for any relay", async () => {
+    let now = new Date('2026-11-25T00:00:00Z').getTime();
+    const movingClock: Clock = { now: () => new Date(now) };
+    const outbox = new FakeOutbox([[event(1), event(2)], [event(2)]]);
+    const platform = new FakePlatform();
+    const relay = new OutboxRelay(
+      outbox,
+      platform,
+      movingClock,
+      loadConfig({ DATA_PLATFORM_TIMEOUT_MS: '100' }),
+    );
+    outbox.failOn.add('delivered:1');
+
+    await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
+    now += 100 * 50 + 5_000; // the lease: DATA_PLATFORM_TIMEOUT_MS x 50 + 5 s
+    expect(await relay.relayBatch()).toBe(1);
+    expect(outbox.claims).toBe(2);
+    expect(outbox.delivered).toEqual([2]);
+  });
+});

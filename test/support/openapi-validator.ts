@@ -1,0 +1,253 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { INestApplication } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { buildOpenApiDocument } from '../../src/common/http/swagger';
+
+/**
+ * "The document is true": every response an e2e test receives is checked against the OpenAPI
+ * document of the app that sent it. The status must be documented for the operation, and the
+ * body must match that response's schema, read strictly: a property the schema does not list is
+ * an error too (the document must describe every field). Requests that match no route must get
+ * the standard error body.
+ *
+ * startTestApp installs the check (a Fastify onSend hook) when the e2e setup file
+ * (openapi-response-checks.ts) has enabled it; the setup file fails the test on a violation.
+ */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface CheckedResponse {
+  method: string;
+  /** Fastify's route pattern (`/api/v1/orders/:orderId`); undefined when no route matched. */
+  route: string | undefined;
+  url: string;
+  status: number;
+  contentType: string | undefined;
+  body: string | undefined;
+}
+
+export interface Violation {
+  request: string;
+  status: number;
+  problem: string;
+  body?: string;
+}
+
+export interface ResponseChecks {
+  checked: number;
+  violations: Violation[];
+}
+
+const STATE = Symbol.for('ecommerce.openapiResponseChecks');
+const globals = globalThis as unknown as { [STATE]?: ResponseChecks };
+
+/** Turns the checks on for the apps this test file starts (called by the e2e setup file). */
+export function enableResponseChecks(): ResponseChecks {
+  return (globals[STATE] ??= { checked: 0, violations: [] });
+}
+
+export function responseChecks(): ResponseChecks | undefined {
+  return globals[STATE];
+}
+
+/** Swagger UI, its assets and /docs-json are not API operations. */
+const DOCS_ROUTE = /^\/docs(?:$|[/-])/;
+const DOCUMENT_ID = 'openapi';
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+export class OpenApiResponseValidator {
+  private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  private readonly operations = new Map<string, Json>();
+  private readonly compiled = new Map<object, ValidateFunction>();
+  private readonly errorBody: ValidateFunction;
+
+  constructor(private readonly document: Json) {
+    addFormats(this.ajv);
+    this.ajv.addSchema({ $id: DOCUMENT_ID, components: strict(document.components ?? {}) });
+    for (const [path, item] of Object.entries<Json>(document.paths)) {
+      for (const method of METHODS) {
+        if (item[method]) this.operations.set(`${method.toUpperCase()} ${path}`, item[method]);
+      }
+    }
+    this.errorBody = this.ajv.compile({ $ref: `${DOCUMENT_ID}#/components/schemas/ErrorResponse` });
+  }
+
+  /** A description of what is wrong with the response, or null when the document allows it. */
+  check(response: CheckedResponse): Violation | null {
+    const request = `${response.method} ${response.url}`;
+    const fail = (problem: string): Violation => ({
+      request,
+      status: response.status,
+      problem,
+      body: response.body?.slice(0, 500),
+    });
+
+    if (response.route === undefined) {
+      // No route: the not-found answer, or a request the router rejected (bad URL encoding).
+      if (response.status < 400) return fail('a success answer to a request that matched no route');
+      return this.bodyProblem(this.errorBody, response, fail);
+    }
+
+    const method = response.method === 'HEAD' ? 'GET' : response.method;
+    const path = response.route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const operation = this.operations.get(`${method} ${path}`);
+    if (!operation) return fail(`${method} ${path} is not in the document`);
+
+    let documented: Json | undefined = operation.responses?.[String(response.status)];
+    if (!documented) {
+      const listed = Object.keys(operation.responses ?? {}).join(', ');
+      return fail(
+        `status ${response.status} is not documented for ${operation.operationId} (${listed})`,
+      );
+    }
+    if (documented.$ref) documented = this.resolve(documented.$ref);
+    const media = documented?.content?.['application/json'];
+    if (!media) {
+      return response.body
+        ? fail(`${operation.operationId} documents no body for ${response.status}`)
+        : null;
+    }
+    if (response.method === 'HEAD') return null;
+    if (!response.contentType?.startsWith('application/json')) {
+      return fail(`content-type ${response.contentType} is not application/json`);
+    }
+    return this.bodyProblem(this.validatorFor(media.schema), response, fail);
+  }
+
+  private bodyProblem(
+    validate: ValidateFunction,
+    response: CheckedResponse,
+    fail: (problem: string) => Violation,
+  ): Violation | null {
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body ?? '');
+    } catch {
+      return fail('the body is not JSON');
+    }
+    return validate(body)
+      ? null
+      : fail(`the body does not match the schema: ${explain(validate.errors)}`);
+  }
+
+  private validatorFor(schema: Json): ValidateFunction {
+    let validate = this.compiled.get(schema);
+    if (!validate) {
+      validate = this.ajv.compile(strict(schema));
+      this.compiled.set(schema, validate);
+    }
+    return validate;
+  }
+
+  private resolve(ref: string): Json | undefined {
+    return ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<Json | undefined>(
+        (node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')],
+        this.document,
+      );
+  }
+}
+
+/**
+ * The document's schemas, read as a strict JSON Schema:
+ * - refs point into the document registered with Ajv;
+ * - OpenAPI 3.0 `nullable: true` means "this schema, or null" (also for a `$ref` under `allOf`,
+ *   the way client generators read it);
+ * - an object schema that lists its properties allows no others (except the inline parts of an
+ *   `allOf`, which only narrow the schema they are combined with).
+ */
+function strict(node: unknown, insideAllOf = false): Json {
+  if (Array.isArray(node)) return node.map((item) => strict(item, insideAllOf)) as unknown as Json;
+  if (!node || typeof node !== 'object') return node as Json;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$ref' && typeof value === 'string') {
+      out.$ref = value.replace(/^#\//, `${DOCUMENT_ID}#/`);
+    } else if (key === 'example' || key === 'examples') {
+      out[key] = value;
+    } else if (key === 'properties') {
+      const properties = Object.entries<Json>(value);
+      out.properties = Object.fromEntries(
+        properties.map(([name, schema]) => [name, strict(schema)]),
+      );
+    } else {
+      out[key] = strict(value, key === 'allOf');
+    }
+  }
+  if (out.properties && out.additionalProperties === undefined && !insideAllOf) {
+    out.additionalProperties = false;
+  }
+  if (out.nullable === true) {
+    delete out.nullable;
+    return { anyOf: [out, { type: 'null' }] };
+  }
+  return out;
+}
+
+function explain(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((error) => {
+      const where = error.instancePath || '(body)';
+      const extra =
+        error.keyword === 'additionalProperties' ? ` '${error.params.additionalProperty}'` : '';
+      const allowed =
+        error.keyword === 'enum' ? ` ${JSON.stringify(error.params.allowedValues)}` : '';
+      return `${where} ${error.message}${extra}${allowed}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Checks every response `app` sends against its own OpenAPI document, recording the outcome in
+ * `checks`. Call it before the app listens (Fastify takes hooks until then).
+ */
+export function installResponseChecks(app: NestFastifyApplication, checks: ResponseChecks): void {
+  const validator = new OpenApiResponseValidator(
+    buildOpenApiDocument(app as unknown as INestApplication) as unknown as Json,
+  );
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply, payload) => {
+      const route = request.routeOptions?.url;
+      if (route !== undefined && DOCS_ROUTE.test(route)) return payload;
+      try {
+        const violation = validator.check({
+          method: request.method,
+          route,
+          url: request.url,
+          status: reply.statusCode,
+          contentType: reply.getHeader('content-type')?.toString(),
+          body:
+            typeof payload === 'string'
+              ? payload
+              : Buffer.isBuffer(payload)
+                ? payload.toString()
+                : undefined,
+        });
+        if (violation) checks.violations.push(violation);
+      } catch (error) {
+        checks.violations.push({
+          request: `${request.method} ${request.url}`,
+          status: reply.statusCode,
+          problem: `the check itself failed: ${(error as Error).stack}`,
+        });
+      }
+      checks.checked += 1;
+      return payload;
+    });
+}
+
+export function formatViolations(violations: Violation[]): string {
+  return [
+    `${violations.length} response(s) outside the OpenAPI document (fix the code or the document, then npm run openapi):`,
+    ...violations.map(
+      (v) =>
+        `  - ${v.request} -> ${v.status}: ${v.problem}${v.body ? `\n      body: ${v.body}` : ''}`,
+    ),
+  ].join('\n');
+}
