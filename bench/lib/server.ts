@@ -131,10 +131,14 @@ export class ServerProcess {
     return !this.exited;
   }
 
-  /** Spawns `node dist/main.js` with `env` on a free port and waits until /health answers 200. */
+  /**
+   * Spawns `node dist/main.js` with `env` on a free port, with the node flags of `npm start`
+   * (so the benchmark measures the process users run), and waits until /health answers 200.
+   */
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/main.js'], {
+    const nodeArgs = [...startScriptNodeFlags(options.cwd), ...(options.nodeArgs ?? [])];
+    const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -274,4 +278,10 @@ export function summarizeWarnings(warnings: ServerWarning[], limit = 3): string 
     .slice(0, limit)
     .map(([message, count]) => `${count}x "${message}"`)
     .join('; ');
+}
+
+/** The `--flags` between `node` and `dist/main.js` in package.json's `start` script. */
+function startScriptNodeFlags(cwd: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return scripts.start.split(/\s+/).filter((token) => token.startsWith('--'));
 }

@@ -612,8 +612,6 @@ export interface components {
       validDays: number;
     };
     CouponResponse: {
-      /** @example 1 */
-      id: number;
       /** @example Welcome 10% */
       name: string;
       /**
@@ -636,6 +634,8 @@ export interface components {
        * @example 10000
        */
       minOrderAmount: number;
+      /** @example 1 */
+      id: number;
       /** @example 100 */
       totalQuantity: number;
       /** @example 42 */
@@ -671,15 +671,6 @@ export interface components {
       couponId: number;
     };
     IssuedCouponResponse: {
-      /**
-       * @description The issued coupon id (what an order names as issuedCouponId)
-       * @example 7
-       */
-      id: number;
-      /** @example 1 */
-      couponId: number;
-      /** @example 42 */
-      userId: number;
       /** @example Welcome 10% */
       name: string;
       /**
@@ -702,6 +693,15 @@ export interface components {
        * @example 10000
        */
       minOrderAmount: number;
+      /**
+       * @description The issued coupon id (what an order names as issuedCouponId)
+       * @example 7
+       */
+      id: number;
+      /** @example 1 */
+      couponId: number;
+      /** @example 42 */
+      userId: number;
       /**
        * @description AVAILABLE, USED, or EXPIRED (an unused coupon at or past expiresAt)
        * @example AVAILABLE

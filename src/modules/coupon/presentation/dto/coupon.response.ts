@@ -1,33 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Coupon } from '../../domain/coupon';
-import { DISCOUNT_TYPES } from '../../domain/coupon-terms';
+import { CouponTermsResponse } from './coupon-terms.response';
 
-export class CouponResponse {
+export class CouponResponse extends CouponTermsResponse {
   @ApiProperty({ example: 1 })
   id!: number;
 
-  @ApiProperty({ example: 'Welcome 10%' })
-  name!: string;
-
-  @ApiProperty({ enum: DISCOUNT_TYPES, example: 'RATE' })
-  discountType!: string;
-
-  @ApiProperty({ example: 10, description: 'FIXED: KRW off. RATE: percent off.' })
-  discountValue!: number;
-
-  @ApiProperty({
-    example: 5000,
-    nullable: true,
-    type: Number,
-    description: 'RATE cap in KRW; null for none',
-  })
-  maxDiscountAmount!: number | null;
-
-  @ApiProperty({
-    example: 10000,
-    description: 'Smallest order amount (KRW) the coupon may be used on',
-  })
-  minOrderAmount!: number;
 
   @ApiProperty({ example: 100 })
   totalQuantity!: number;
@@ -64,11 +42,7 @@ export class CouponResponse {
     const { terms } = coupon;
     return {
       id: coupon.id,
-      name: terms.name,
-      discountType: terms.discountType,
-      discountValue: terms.discountValue,
-      maxDiscountAmount: terms.maxDiscountAmount,
-      minOrderAmount: terms.minOrderAmount,
+      ...CouponTermsResponse.termsOf(terms),
       totalQuantity: coupon.totalQuantity,
       issuedQuantity: coupon.issuedQuantity,
       remainingQuantity: coupon.remainingQuantity,

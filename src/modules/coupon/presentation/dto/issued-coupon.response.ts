@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IssuedCouponView } from '../../application/issued-coupon.view';
-import { DISCOUNT_TYPES } from '../../domain/coupon-terms';
+import { CouponTermsResponse } from './coupon-terms.response';
 import { ISSUED_COUPON_STATUSES } from '../../domain/issued-coupon';
 
-export class IssuedCouponResponse {
+export class IssuedCouponResponse extends CouponTermsResponse {
   @ApiProperty({
     example: 7,
     description: 'The issued coupon id (what an order names as issuedCouponId)',
@@ -16,28 +16,6 @@ export class IssuedCouponResponse {
   @ApiProperty({ example: 42 })
   userId!: number;
 
-  @ApiProperty({ example: 'Welcome 10%' })
-  name!: string;
-
-  @ApiProperty({ enum: DISCOUNT_TYPES, example: 'RATE' })
-  discountType!: string;
-
-  @ApiProperty({ example: 10, description: 'FIXED: KRW off. RATE: percent off.' })
-  discountValue!: number;
-
-  @ApiProperty({
-    example: 5000,
-    nullable: true,
-    type: Number,
-    description: 'RATE cap in KRW; null for none',
-  })
-  maxDiscountAmount!: number | null;
-
-  @ApiProperty({
-    example: 10000,
-    description: 'Smallest order amount (KRW) the coupon may be used on',
-  })
-  minOrderAmount!: number;
 
   @ApiProperty({
     enum: ISSUED_COUPON_STATUSES,
@@ -60,11 +38,7 @@ export class IssuedCouponResponse {
       id: issuedCoupon.id,
       couponId: issuedCoupon.couponId,
       userId: issuedCoupon.userId,
-      name: terms.name,
-      discountType: terms.discountType,
-      discountValue: terms.discountValue,
-      maxDiscountAmount: terms.maxDiscountAmount,
-      minOrderAmount: terms.minOrderAmount,
+      ...CouponTermsResponse.termsOf(terms),
       status,
       issuedAt: issuedCoupon.issuedAt.toISOString(),
       expiresAt: issuedCoupon.expiresAt.toISOString(),
