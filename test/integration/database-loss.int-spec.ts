@@ -355,7 +355,10 @@ describe('the mysql2 driver the app uses (resilientMysql2)', () => {
 
   it('keeps an error listener on every pooled connection: a second error event does not end the process', async () => {
     const plain = (await import('mysql2')).createPool(options());
-    const guarded = resilientMysql2({ acquireTimeoutMs: 1_000 }).createPool(options());
+    const guarded = resilientMysql2({
+      acquireTimeoutMs: 1_000,
+      lockWaitTimeoutSeconds: 5,
+    }).createPool(options());
     try {
       for (const [pool, survives] of [
         [plain, false],
@@ -376,7 +379,9 @@ describe('the mysql2 driver the app uses (resilientMysql2)', () => {
   });
 
   it('bounds the wait for a pooled connection, and a connection that comes late goes back to the pool', async () => {
-    const pool = resilientMysql2({ acquireTimeoutMs: 300 }).createPool(options());
+    const pool = resilientMysql2({ acquireTimeoutMs: 300, lockWaitTimeoutSeconds: 5 }).createPool(
+      options(),
+    );
     const get = () =>
       new Promise<import('mysql2').PoolConnection>((resolve, reject) =>
         pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))),

@@ -164,6 +164,15 @@ describe('TransactionRunner (real database, DB_LOCK_WAIT_TIMEOUT_SECONDS=1)', ()
       expect(Number(row.timeout)).toBe(1);
     });
 
+    it('applies it outside a transaction too (every pooled connection, from its first statement)', async () => {
+      const rows = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          runner.query<Array<{ timeout: number }>>('SELECT @@innodb_lock_wait_timeout AS timeout'),
+        ),
+      );
+      expect(rows.map(([row]) => Number(row.timeout))).toEqual(Array(8).fill(1));
+    });
+
     it('commits every statement of a successful run together', async () => {
       await runner.run(async () => {
         await runner.query('INSERT INTO balances (user_id, amount) VALUES (20, 5)');

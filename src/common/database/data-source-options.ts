@@ -13,7 +13,10 @@ export function dataSourceOptions(config: AppConfig): MysqlConnectionOptions {
     type: 'mariadb',
     connectorPackage: 'mysql2',
     // mysql2 with an error listener on every pooled connection and a bounded wait for one.
-    driver: resilientMysql2({ acquireTimeoutMs: config.db.acquireTimeoutMs }),
+    driver: resilientMysql2({
+      acquireTimeoutMs: config.db.acquireTimeoutMs,
+      lockWaitTimeoutSeconds: config.db.lockWaitTimeoutSeconds,
+    }),
     host: config.db.host,
     port: config.db.port,
     username: config.db.user,

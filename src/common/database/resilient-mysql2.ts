@@ -8,6 +8,8 @@ export const POOL_ACQUIRE_TIMEOUT = 'POOL_ACQUIRE_TIMEOUT';
 export interface ResilientPoolOptions {
   /** Longest wait in `getConnection` (a free connection, or a new one being opened). */
   acquireTimeoutMs: number;
+  /** `innodb_lock_wait_timeout` of every pooled connection (MySQL's default is 50 s). */
+  lockWaitTimeoutSeconds: number;
 }
 
 type GetConnectionCallback = (
@@ -16,7 +18,9 @@ type GetConnectionCallback = (
 ) => void;
 
 /**
- * mysql2 as TypeORM's driver (`driver` option), with two things the plain pool lacks:
+ * mysql2 as TypeORM's driver (`driver` option), with what the plain pool lacks:
+ *
+ * - Every connection bounds its lock waits (`innodb_lock_wait_timeout`) from its first statement.
  *
  * - Every pooled connection gets a permanent 'error' listener. mysql2's PoolConnection only
  *   listens with `once`, and TypeORM adds its own listener only to a connection that has none,
@@ -36,6 +40,7 @@ export function resilientMysql2(options: ResilientPoolOptions): typeof mysql2 {
     createPool: (config: PoolOptions | string) => {
       const pool = mysql2.createPool(config as PoolOptions);
       guardConnectionErrors(pool, logger);
+      boundLockWaits(pool, options.lockWaitTimeoutSeconds, logger);
       boundAcquireWait(pool, options.acquireTimeoutMs);
       return pool;
     },
@@ -46,6 +51,18 @@ function guardConnectionErrors(pool: Pool, logger: Logger): void {
   pool.on('connection', (connection) => {
     connection.on('error', (error: NodeJS.ErrnoException) => {
       logger.warn(`pooled connection dropped: ${error.code ?? ''} ${error.message}`.trim());
+    });
+  });
+}
+
+/**
+ * Sets the lock wait bound on each new connection before it is handed out: commands on one
+ * connection run in order, so no statement of the app runs without it.
+ */
+function boundLockWaits(pool: Pool, seconds: number, logger: Logger): void {
+  pool.on('connection', (connection) => {
+    connection.query(`SET SESSION innodb_lock_wait_timeout = ${Math.trunc(seconds)}`, (error) => {
+      if (error) logger.warn(`could not bound lock waits on a new connection: ${error.message}`);
     });
   });
 }

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
-import { AppConfig } from '../../config/app-config';
 import { ServiceUnavailableError } from '../errors/common.errors';
 import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, mysqlErrno } from './mysql-errors';
 
@@ -13,7 +12,8 @@ const MAX_ATTEMPTS = 3;
  *
  * `run(work)` opens a transaction (or joins the one already open), and every `query` issued
  * inside `work`, from any repository, goes through that transaction's connection. A deadlock
- * (1213) rolls back and re-runs the whole unit; a lock wait timeout (1205) becomes a 503.
+ * (1213) rolls back and re-runs the whole unit; a lock wait timeout (1205; every pooled
+ * connection bounds its waits, see resilient-mysql2.ts) becomes a 503.
  * Chosen over @nestjs-cls/transactional by measurement (docs/decisions.md): no global
  * interceptor, and nothing but plain SQL is sent while a hot row lock is held.
  */
@@ -21,13 +21,8 @@ const MAX_ATTEMPTS = 3;
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly storage = new AsyncLocalStorage<QueryRunner>();
-  /** Physical connections whose session settings are already applied. */
-  private readonly preparedConnections = new WeakSet<object>();
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   get inTransaction(): boolean {
     return this.storage.getStore() !== undefined;
@@ -72,7 +67,6 @@ export class TransactionRunner {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
-      await this.prepareConnection(runner);
       await runner.startTransaction(isolation);
       const result = await this.storage.run(runner, work);
       await runner.commitTransaction();
@@ -85,16 +79,6 @@ export class TransactionRunner {
     } finally {
       await runner.release().catch(() => undefined);
     }
-  }
-
-  /** Bounds lock waits on every pooled connection once, instead of MySQL's default 50 s. */
-  private async prepareConnection(runner: QueryRunner): Promise<void> {
-    const connection = (runner as QueryRunner & { databaseConnection: object }).databaseConnection;
-    if (this.preparedConnections.has(connection)) return;
-    await runner.query(
-      `SET SESSION innodb_lock_wait_timeout = ${this.config.db.lockWaitTimeoutSeconds}`,
-    );
-    this.preparedConnections.add(connection);
   }
 }
 
