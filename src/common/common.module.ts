@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { AuthenticatedRequest } from './auth/auth.decorators';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
+import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
@@ -35,6 +36,11 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
           },
           // One budget per user or address across all routes (the default keys per route).
           generateKey: (_context, tracker, throttlerName) => `${throttlerName}:${tracker}`,
+          // Shared by every process when Redis is configured; per process otherwise.
+          storage:
+            config.redisUrl && config.rateLimitPerMinute > 0
+              ? new RedisThrottlerStorage(config.redisUrl, `ratelimit:${config.db.name}`)
+              : undefined,
         };
       },
     }),

@@ -1,0 +1,48 @@
+import request from 'supertest';
+import { RedisThrottlerStorage } from '../../src/common/rate-limit/redis-throttler.storage';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** With REDIS_URL, the rate limit is one budget across every process. */
+describe('rate limit shared through Redis (two app instances)', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    const env = { RATE_LIMIT_PER_MINUTE: '4', REDIS_URL };
+    a = await startTestApp(env);
+    b = await startTestApp(env);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  const balance = (app: TestApp, userId: number) =>
+    request(app.baseUrl).get(`/api/v1/users/${userId}/balance`).set(app.auth(userId));
+
+  it('counts a user across both instances: the 5th request within the minute is 429 wherever it lands', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await balance(i % 2 === 0 ? a : b, 21)).status);
+    const fifth = await balance(a, 21);
+    const sixth = await balance(b, 21);
+
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect([fifth.status, sixth.status]).toEqual([429, 429]);
+    expect(fifth.body.code).toBe('TOO_MANY_REQUESTS');
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+    // Another user has a budget of their own.
+    expect((await balance(b, 22)).status).toBe(200);
+  });
+
+  it('fails open when Redis does not answer: requests are served, not stalled', async () => {
+    const unreachable = new RedisThrottlerStorage('redis://127.0.0.1:1', 'ratelimit:test');
+    const started = Date.now();
+    const record = await unreachable.increment('user:1', 60_000, 1);
+    await unreachable.onApplicationShutdown();
+
+    expect(record.isBlocked).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
