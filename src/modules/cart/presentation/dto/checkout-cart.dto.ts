@@ -5,12 +5,12 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
-  IsOptional,
   Max,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { MAX_CART_LINES } from '../../domain/cart';
+import { IssuedCouponIdProperty } from '../../../order/presentation/dto/issued-coupon-id.property';
 
 export class CheckoutCartDto {
   @ApiPropertyOptional({
@@ -34,16 +34,6 @@ export class CheckoutCartDto {
   @ArrayUnique({ message: 'productIds must not repeat a product id' })
   productIds?: number[];
 
-  @ApiPropertyOptional({
-    example: 10,
-    minimum: 1,
-    nullable: true,
-    type: 'integer',
-    description: 'An AVAILABLE issued coupon of the user',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IssuedCouponIdProperty()
   issuedCouponId?: number | null;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -7,12 +7,12 @@ import {
   IsArray,
   IsInt,
   IsObject,
-  IsOptional,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../domain/order-line';
+import { IssuedCouponIdProperty } from './issued-coupon-id.property';
 
 export class OrderItemDto {
   @ApiProperty({ example: 1, minimum: 1 })
@@ -58,16 +58,6 @@ export class PlaceOrderDto {
   @Type(() => OrderItemDto)
   items!: OrderItemDto[];
 
-  @ApiPropertyOptional({
-    example: 10,
-    minimum: 1,
-    nullable: true,
-    type: 'integer',
-    description: 'An AVAILABLE issued coupon of the user',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IssuedCouponIdProperty()
   issuedCouponId?: number | null;
 }
