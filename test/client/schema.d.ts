@@ -425,7 +425,6 @@ export interface components {
         | 'COUPON_NOT_FOUND'
         | 'ISSUED_COUPON_NOT_FOUND'
         | 'ORDER_NOT_FOUND'
-        | 'METHOD_NOT_ALLOWED'
         | 'REQUEST_TIMEOUT'
         | 'OUT_OF_STOCK'
         | 'INSUFFICIENT_BALANCE'

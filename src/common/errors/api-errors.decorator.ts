@@ -45,10 +45,6 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
     message: 'Issued coupon 10 does not exist',
   },
   ORDER_NOT_FOUND: { when: 'no order has this id', message: 'Order 42 does not exist' },
-  METHOD_NOT_ALLOWED: {
-    when: 'the route does not take this method',
-    message: 'Method not allowed',
-  },
   OUT_OF_STOCK: {
     when: 'an order line asks for more than the stock; nothing is reserved',
     message: 'Product 3 has 2 in stock, 5 requested',
