@@ -57,6 +57,18 @@ describe('HTTP edges', () => {
     ]);
   });
 
+  it('a body the JSON parser refuses (a nested __proto__ key) is a 400 whose details name the body', async () => {
+    // The counterexample fast-check found (seed 662363111): the parser's refusal had no details.
+    const response = await request(t.baseUrl)
+      .post('/api/v1/orders')
+      .set(t.auth(1))
+      .set('content-type', 'application/json')
+      .send('{"userId":1,"items":[{"productId":1,"quantity":1}],"x_ ":{"__proto__":false}}');
+
+    expectErrorBody(response, 400, 'VALIDATION_FAILED');
+    expect(response.body.details).toEqual([{ field: 'body', reason: expect.any(String) }]);
+  });
+
   it('keeps a plain client X-Request-Id and replaces an unsafe one', async () => {
     const plain = await request(t.baseUrl).get('/health').set('x-request-id', 'abc-123.X:7');
     expect(plain.headers['x-request-id']).toBe('abc-123.X:7');

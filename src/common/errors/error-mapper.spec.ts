@@ -133,7 +133,7 @@ describe('mapError', () => {
     expect(mapped.message).not.toContain('internal detail');
   });
 
-  it('maps a JSON syntax error from the body parser to 400 VALIDATION_FAILED', () => {
+  it('maps a JSON syntax error from the body parser to 400 VALIDATION_FAILED, details naming the body', () => {
     const syntax = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), {
       statusCode: 400,
     });
@@ -141,6 +141,7 @@ describe('mapError', () => {
       status: 400,
       code: 'VALIDATION_FAILED',
       message: 'The request body is not valid JSON',
+      details: [{ field: 'body', reason: 'The request body is not valid JSON' }],
       unexpected: false,
     });
   });
@@ -149,7 +150,11 @@ describe('mapError', () => {
     const poison = Object.assign(new SyntaxError('Object contains forbidden prototype property'), {
       statusCode: 400,
     });
-    expect(mapError(poison)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(mapError(poison)).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', reason: expect.any(String) }],
+    });
   });
 
   it.each([

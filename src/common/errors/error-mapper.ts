@@ -55,7 +55,12 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = CODE_BY_HTTP_STATUS[status];
-    if (code) return { status, code, message: httpMessage(error, status), unexpected: false };
+    if (code) {
+      const message = httpMessage(error, status);
+      // Nest raises a 400 HttpException only for a body it could not parse.
+      const details = status === 400 ? [{ field: 'body', reason: message }] : undefined;
+      return { status, code, message, details, unexpected: false };
+    }
   }
   const fastify = fastifyClientError(error);
   if (fastify) return fastify;
@@ -107,10 +112,8 @@ function fastifyClientError(error: unknown): MappedError | null {
   const message =
     (typeof code === 'string' && FASTIFY_MESSAGES[code]) ||
     (statusCode === 400 ? 'The request body is not valid JSON' : 'Request rejected');
-  return {
-    status: ERROR_STATUS[mappedCode] === statusCode ? statusCode : 400,
-    code: mappedCode,
-    message,
-    unexpected: false,
-  };
+  const status = ERROR_STATUS[mappedCode] === statusCode ? statusCode : 400;
+  const field = code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'url' : 'body';
+  const details = status === 400 ? [{ field, reason: message }] : undefined;
+  return { status, code: mappedCode, message, details, unexpected: false };
 }
