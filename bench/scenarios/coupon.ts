@@ -1,8 +1,8 @@
 /**
  * coupon-issue: one coupon of N, M distinct users racing for it over HTTP, one request each.
  * coupon-issue-sql: the same transaction straight through mysql2, no HTTP: the ceiling.
- * coupon-issue-sql-app (opt-in): the SQL ceiling in the exact shape the app sends it, i.e. with
- *   START TRANSACTION before the pre-check (TransactionRunner.run wraps the whole use case).
+ * coupon-issue-sql-app (opt-in): the ceiling with START TRANSACTION before the pre-check, the
+ *   shape the app had before the pre-check moved out of the transaction; kept to show that cost.
  */
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';

@@ -11,6 +11,7 @@ import {
   TrafficPlan,
   verifyLedger,
   waitFor,
+  seedProducts,
 } from '../support/keyed-traffic';
 import { PrivateMariaDb, startPrivateMariaDb } from '../support/private-mariadb';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -84,20 +85,8 @@ describe('database loss: the server stays up, answers 503, recovers by itself', 
     );
   }
 
-  async function seedProducts(count: number, stock: number): Promise<Map<number, number>> {
-    const initial = new Map<number, number>();
-    for (let i = 0; i < count; i++) {
-      const [row] = await sql<Array<{ id: number }>>(
-        `INSERT INTO products (name, price, stock, created_at, updated_at) VALUES (?, ?, ?, NOW(3), NOW(3)) RETURNING id`,
-        [`Product ${i + 1}`, 100 * (i + 1), stock],
-      );
-      initial.set(Number(row.id), stock);
-    }
-    return initial;
-  }
-
   it('killed (SIGKILL) mid-load and restarted: no 500, /health 503 then 200, every keyed request applied exactly once, background work resumes', async () => {
-    const initialStock = await seedProducts(4, 10_000);
+    const initialStock = await seedProducts(sql, 4, 10_000);
     const plan: TrafficPlan = {
       runId: `dbl-${randomBytes(3).toString('hex')}`,
       users: [1, 2, 3, 4, 5, 6, 7, 8],

@@ -13,6 +13,7 @@ import {
   TrafficPlan,
   verifyLedger,
   waitFor,
+  seedProducts,
 } from '../support/keyed-traffic';
 import { buildServer, ServerProcess, startServerProcess } from '../support/server-process';
 import { TEST_JWT_SECRET, testConfig } from '../support/test-config';
@@ -96,20 +97,8 @@ describe('server process killed mid-request', () => {
     server = undefined;
   });
 
-  async function seedProducts(count: number, stock: number): Promise<Map<number, number>> {
-    const initial = new Map<number, number>();
-    for (let i = 0; i < count; i++) {
-      const result = await sql<{ insertId: number }>(
-        'INSERT INTO products (name, price, stock, created_at, updated_at) VALUES (?, ?, ?, NOW(3), NOW(3))',
-        [`Product ${i + 1}`, 100 * (i + 1), stock],
-      );
-      initial.set(Number(result.insertId), stock);
-    }
-    return initial;
-  }
-
   it('SIGKILL mid-load, restart, retry with the same keys: each request applied exactly once, nothing half-written', async () => {
-    const initialStock = await seedProducts(4, 10_000);
+    const initialStock = await seedProducts(sql, 4, 10_000);
     const plan: TrafficPlan = {
       runId: `crash-${randomBytes(3).toString('hex')}`,
       users: [1, 2, 3, 4, 5, 6, 7, 8],

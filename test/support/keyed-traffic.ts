@@ -45,6 +45,23 @@ export interface StepResult {
 }
 
 /** A retry that cannot settle (a 500, a 4xx other than "in progress") ends the run with this. */
+/** Inserts `count` products priced 100, 200, … with `stock` each; returns id → initial stock. */
+export async function seedProducts(
+  sql: Query,
+  count: number,
+  stock: number,
+): Promise<Map<number, number>> {
+  const initial = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const result = await sql<{ insertId: number }>(
+      'INSERT INTO products (name, price, stock, created_at, updated_at) VALUES (?, ?, ?, NOW(3), NOW(3))',
+      [`Product ${i + 1}`, 100 * (i + 1), stock],
+    );
+    initial.set(Number(result.insertId), stock);
+  }
+  return initial;
+}
+
 export class UnexpectedAnswer extends Error {}
 
 const RETRYABLE_STATUSES = new Set([503]);
