@@ -371,6 +371,69 @@ describe('OpenAPI document', () => {
       expect(check(200, product, '/api/v1/nowhere')?.problem).toMatch(/not in the document/);
     });
 
+    describe('reads a nullable reference the way strict tools do', () => {
+      const unpaidOrder = {
+        id: 1,
+        userId: 1,
+        status: 'PENDING_PAYMENT',
+        items: [{ productId: 1, name: 'Earbuds', unitPrice: 100, quantity: 1, amount: 100 }],
+        totalAmount: 100,
+        discountAmount: 0,
+        payAmount: 100,
+        issuedCouponId: null,
+        createdAt: '2026-11-25T12:00:00.000Z',
+        expiresAt: '2026-11-25T12:10:00.000Z',
+        paidAt: null,
+        closedAt: null,
+        payment: null,
+      };
+      const checkOrder = (against: OpenApiResponseValidator, order: unknown) =>
+        against.check({
+          method: 'GET',
+          route: '/api/v1/orders/:orderId',
+          url: '/api/v1/orders/1',
+          status: 200,
+          contentType: 'application/json; charset=utf-8',
+          body: JSON.stringify(order),
+        });
+      /** The document with OrderResponse.payment written another way. */
+      const withPayment = (payment: Json, openapi = doc.openapi as string): Json => {
+        const copy = JSON.parse(JSON.stringify(doc)) as Json;
+        copy.openapi = openapi;
+        copy.components.schemas.OrderResponse.properties.payment = payment;
+        return copy;
+      };
+      const ref = { $ref: '#/components/schemas/PaymentResponse' };
+
+      it('the document says "a PaymentResponse or null" in OpenAPI 3.1 terms', () => {
+        expect(doc.openapi).toBe('3.1.0');
+        expect(doc.components.schemas.OrderResponse.properties.payment).toEqual(
+          expect.objectContaining({ oneOf: [ref, { type: 'null' }] }),
+        );
+        expect(checkOrder(validator, unpaidOrder)).toBeNull();
+        expect(checkOrder(validator, { ...unpaidOrder, payment: 'none' })?.problem).toMatch(
+          /payment/,
+        );
+      });
+
+      it('refuses the old `nullable` + `allOf` construct outright, in 3.1 and in 3.0', () => {
+        const loose = { nullable: true, type: 'object', allOf: [ref] };
+        expect(() => new OpenApiResponseValidator(withPayment(loose))).toThrow(
+          /unknown keyword: "nullable"/,
+        );
+        expect(() => new OpenApiResponseValidator(withPayment(loose, '3.0.0'))).toThrow(
+          /expected an OpenAPI 3.1 document, got 3.0.0/,
+        );
+      });
+
+      it('and without the `null` branch, a null payment is a violation (what Prism reported)', () => {
+        const strictReading = new OpenApiResponseValidator(
+          withPayment({ type: 'object', allOf: [ref] }),
+        );
+        expect(checkOrder(strictReading, unpaidOrder)?.problem).toMatch(/\/payment must be object/);
+      });
+    });
+
     it('counts the responses the running app sends', async () => {
       const before = responseChecks()!.checked;
       await request(t.baseUrl).get('/api/v1/products').expect(200);

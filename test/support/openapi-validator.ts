@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,6 +10,11 @@ import { buildOpenApiDocument } from '../../src/common/http/swagger';
  * body must match that response's schema, read strictly: a property the schema does not list is
  * an error too (the document must describe every field). Requests that match no route must get
  * the standard error body.
+ *
+ * The document must be OpenAPI 3.1, whose schemas are JSON Schema 2020-12: they are validated by
+ * Ajv's 2020-12 validator as the specification's text defines them, with Ajv's strict mode on, so
+ * a keyword that is not JSON Schema (3.0's `nullable`, which loose readers take as "or null" even
+ * next to an `allOf`) makes the check fail instead of being read generously.
  *
  * startTestApp installs the check (a Fastify onSend hook) when the e2e setup file
  * (openapi-response-checks.ts) has enabled it; the setup file fails the test on a violation.
@@ -54,23 +59,50 @@ export function responseChecks(): ResponseChecks | undefined {
 /** Swagger UI, its assets and /docs-json are not API operations. */
 const DOCS_ROUTE = /^\/docs(?:$|[/-])/;
 const DOCUMENT_ID = 'openapi';
+const SCHEMA_REF = '#/components/schemas/';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
+/** The OpenAPI 3.1 base dialect: JSON Schema 2020-12 plus these annotation keywords. */
+const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];
+/** OpenAPI's numeric formats (annotations: JSON Schema has no such formats). */
+const OPENAPI_FORMATS = ['int32', 'int64', 'float', 'double'];
+
 export class OpenApiResponseValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  private readonly ajv = new Ajv2020({
+    strict: true,
+    // `type: ['integer', 'null']` is how 3.1 writes a nullable field.
+    allowUnionTypes: true,
+    // An inline `allOf` part narrows `properties` of its referenced sibling without repeating
+    // `type` or `required`: valid JSON Schema that these two strict checks would refuse.
+    strictTypes: false,
+    strictRequired: false,
+    allErrors: true,
+  });
   private readonly operations = new Map<string, Json>();
   private readonly compiled = new Map<object, ValidateFunction>();
   private readonly errorBody: ValidateFunction;
 
   constructor(private readonly document: Json) {
+    if (!/^3\.1\.\d+$/.test(String(document.openapi))) {
+      throw new Error(
+        `expected an OpenAPI 3.1 document, got ${document.openapi} (3.0's nullable is read loosely by most tools)`,
+      );
+    }
     addFormats(this.ajv);
-    this.ajv.addSchema({ $id: DOCUMENT_ID, components: strict(document.components ?? {}) });
+    // Ajv knows 3.0's `nullable` (read as "or null" wherever a `type` is); JSON Schema does not.
+    this.ajv.removeKeyword('nullable');
+    for (const keyword of OPENAPI_KEYWORDS) this.ajv.addKeyword(keyword);
+    for (const format of OPENAPI_FORMATS) this.ajv.addFormat(format, true);
+    const schemas: Json = document.components?.schemas ?? {};
+    this.ajv.addSchema({ $id: DOCUMENT_ID, $defs: strict(schemas) });
+    // Compiled now, every one: a keyword strict mode refuses fails here, wherever it hides.
+    for (const name of Object.keys(schemas)) this.ajv.getSchema(`${DOCUMENT_ID}#/$defs/${name}`);
     for (const [path, item] of Object.entries<Json>(document.paths)) {
       for (const method of METHODS) {
         if (item[method]) this.operations.set(`${method.toUpperCase()} ${path}`, item[method]);
       }
     }
-    this.errorBody = this.ajv.compile({ $ref: `${DOCUMENT_ID}#/components/schemas/ErrorResponse` });
+    this.errorBody = this.ajv.compile({ $ref: `${DOCUMENT_ID}#/$defs/ErrorResponse` });
   }
 
   /** A description of what is wrong with the response, or null when the document allows it. */
@@ -152,10 +184,8 @@ export class OpenApiResponseValidator {
 }
 
 /**
- * The document's schemas, read as a strict JSON Schema:
- * - refs point into the document registered with Ajv;
- * - OpenAPI 3.0 `nullable: true` means "this schema, or null" (also for a `$ref` under `allOf`,
- *   the way client generators read it);
+ * The document's schemas, with two changes that make the check stricter, never looser:
+ * - refs to `#/components/schemas/X` point to `$defs/X` of the schemas registered with Ajv;
  * - an object schema that lists its properties allows no others (except the inline parts of an
  *   `allOf`, which only narrow the schema they are combined with).
  */
@@ -165,7 +195,9 @@ function strict(node: unknown, insideAllOf = false): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$ref' && typeof value === 'string') {
-      out.$ref = value.replace(/^#\//, `${DOCUMENT_ID}#/`);
+      if (!value.startsWith(SCHEMA_REF))
+        throw new Error(`a schema refers outside the schemas: ${value}`);
+      out.$ref = `${DOCUMENT_ID}#/$defs/${value.slice(SCHEMA_REF.length)}`;
     } else if (key === 'example' || key === 'examples') {
       out[key] = value;
     } else if (key === 'properties') {
@@ -179,10 +211,6 @@ function strict(node: unknown, insideAllOf = false): Json {
   }
   if (out.properties && out.additionalProperties === undefined && !insideAllOf) {
     out.additionalProperties = false;
-  }
-  if (out.nullable === true) {
-    delete out.nullable;
-    return { anyOf: [out, { type: 'null' }] };
   }
   return out;
 }

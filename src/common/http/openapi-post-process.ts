@@ -2,6 +2,8 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_CODE_DOCS, errorExample } from '../errors/api-errors.decorator';
 import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
 
+export const OPENAPI_VERSION = '3.1.0';
+
 /** The component every error response refers to (`ErrorResponseDto`, named by @ApiSchema). */
 export const ERROR_SCHEMA = 'ErrorResponse';
 
@@ -30,10 +32,12 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * - path parameters are ids: positive integers up to 2^53 - 1;
  * - numbers are integers (money is whole KRW, ids, quantities and counts are integers): a
  *   `type: number` without a `format` becomes `integer`; a fractional field says `format: double`;
- * - request bodies reject unknown fields (`additionalProperties: false`), as validation does.
+ * - request bodies reject unknown fields (`additionalProperties: false`), as validation does;
+ * - the document is OpenAPI 3.1, whose schemas are JSON Schema 2020-12 (see `nullableAs31`).
  */
 export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
   const doc = document as unknown as Json;
+  doc.openapi = OPENAPI_VERSION;
   const requestSchemas = new Set<string>();
 
   for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
@@ -84,8 +88,37 @@ export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
   doc.components.examples = sortByKey(doc.components.examples ?? {});
   walkSchemas(doc, (schema) => {
     if (schema.type === 'number' && !schema.format) schema.type = 'integer';
+    nullableAs31(schema);
   });
   return document;
+}
+
+/**
+ * `@nestjs/swagger` writes OpenAPI 3.0's `nullable: true`. Under 3.0.3 that keyword adds null
+ * only to the `type` of its own schema, so `nullable` next to `allOf: [$ref]` still demands the
+ * object, and strict tools (Prism, generators that follow the text) reject a `null` there. In
+ * 3.1 null is a type like any other: `type: [t, 'null']`, and a nullable reference becomes
+ * `oneOf: [{ $ref }, { type: 'null' }]`.
+ */
+function nullableAs31(schema: Json): void {
+  if (!('nullable' in schema)) return;
+  const nullable = schema.nullable === true;
+  delete schema.nullable;
+  if (!nullable) return;
+  const ref = schema.$ref ?? (schema.allOf?.length === 1 ? schema.allOf[0].$ref : undefined);
+  if (typeof ref === 'string') {
+    delete schema.$ref;
+    delete schema.allOf;
+    delete schema.type;
+    schema.oneOf = [{ $ref: ref }, { type: 'null' }];
+  } else if (typeof schema.type === 'string') {
+    schema.type = [schema.type, 'null'];
+    if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
+  } else {
+    throw new Error(
+      `OpenAPI: a nullable schema with neither a type nor a $ref: ${JSON.stringify(schema)}`,
+    );
+  }
 }
 
 /** The codes an error response carries: the names of its examples (see `ApiErrors`). */
