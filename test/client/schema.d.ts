@@ -244,7 +244,7 @@ export interface paths {
     put?: never;
     /**
      * Cancel a pending or paid order
-     * @description Stock returns, the coupon becomes AVAILABLE again (unless expired), a paid amount is refunded.
+     * @description Stock returns, the coupon becomes AVAILABLE again (unless expired), a paid amount is refunded. A refund always succeeds, even where the balance then ends above BALANCE_MAX (which limits charges only).
      */
     post: operations['cancelOrder'];
     delete?: never;
@@ -1679,7 +1679,7 @@ export interface operations {
           };
         };
       };
-      /** @description - `BALANCE_LIMIT_EXCEEDED`: a charge (or a refund) would push the balance over BALANCE_MAX (default 1,000,000,000)
+      /** @description - `BALANCE_LIMIT_EXCEEDED`: a charge would push the balance over BALANCE_MAX (default 1,000,000,000); refunds never do
        *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with the same Idempotency-Key is still being processed */
       409: {
         headers: {
@@ -3002,8 +3002,7 @@ export interface operations {
           };
         };
       };
-      /** @description - `BALANCE_LIMIT_EXCEEDED`: a charge (or a refund) would push the balance over BALANCE_MAX (default 1,000,000,000)
-       *     - `ORDER_NOT_CANCELLABLE`: the order is already cancelled or expired
+      /** @description - `ORDER_NOT_CANCELLABLE`: the order is already cancelled or expired
        *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with the same Idempotency-Key is still being processed */
       409: {
         headers: {
@@ -3014,8 +3013,7 @@ export interface operations {
             /** @enum {integer} */
             statusCode?: 409;
             /** @enum {string} */
-            code?:
-              'BALANCE_LIMIT_EXCEEDED' | 'ORDER_NOT_CANCELLABLE' | 'IDEMPOTENCY_KEY_IN_PROGRESS';
+            code?: 'ORDER_NOT_CANCELLABLE' | 'IDEMPOTENCY_KEY_IN_PROGRESS';
           };
         };
       };

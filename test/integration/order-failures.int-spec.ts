@@ -1,5 +1,6 @@
 import request from 'supertest';
 import {
+  balanceOf,
   countRows,
   insertProduct,
   issueCouponDirectly,
@@ -126,6 +127,44 @@ describe('order failure paths (real database)', () => {
     const paid = await request(t.baseUrl).post(`/api/v1/orders/${order.id}/payment`).set(t.auth(1));
     expect(paid.status).toBe(200);
     expect(paid.body.status).toBe('PAID');
+  });
+
+  describe('a refund above BALANCE_MAX (which limits charges only)', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await startTestApp({ CHARGE_MAX: '100000', BALANCE_MAX: '100000' });
+    });
+    afterAll(() => limited.close());
+
+    it('cancelling a paid order after charging up to the limit: 200 CANCELLED, the whole amount back', async () => {
+      const product = await insertProduct(limited.dataSource, 30_000, 5);
+      const api = request(limited.baseUrl);
+      const charge = (amount: number) =>
+        api.post('/api/v1/users/1/balance/charge').set(limited.auth(1)).send({ amount });
+      await charge(50_000).expect(200);
+      const order = (
+        await api
+          .post('/api/v1/orders')
+          .set(limited.auth(1))
+          .send({ userId: 1, items: [{ productId: product, quantity: 1 }] })
+          .expect(201)
+      ).body;
+      await api.post(`/api/v1/orders/${order.id}/payment`).set(limited.auth(1)).expect(200);
+      expect((await charge(80_000).expect(200)).body.balance).toBe(100_000);
+
+      const cancelled = await api.post(`/api/v1/orders/${order.id}/cancel`).set(limited.auth(1));
+
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('CANCELLED');
+      expect(await balanceOf(limited.dataSource, 1)).toBe(130_000);
+      expect(await stockOf(limited.dataSource, product)).toBe(5);
+      const [refund] = await limited.dataSource.query(
+        "SELECT amount, balance_after FROM balance_history WHERE type = 'REFUND'",
+      );
+      expect([Number(refund.amount), Number(refund.balance_after)]).toEqual([30_000, 130_000]);
+      // The limit still holds for charges.
+      expect((await charge(1)).body.code).toBe('BALANCE_LIMIT_EXCEEDED');
+    });
   });
 
   it('a coupon order that is cancelled gives the coupon back; paid ones are refunded with a REFUND entry', async () => {

@@ -55,7 +55,7 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
     message: 'The balance is 1000 KRW; 168000 KRW is needed',
   },
   BALANCE_LIMIT_EXCEEDED: {
-    when: 'a charge (or a refund) would push the balance over BALANCE_MAX (default 1,000,000,000)',
+    when: 'a charge would push the balance over BALANCE_MAX (default 1,000,000,000); refunds never do',
     message:
       'Adding 50000 KRW to a balance of 999990000 KRW would exceed the maximum of 1000000000 KRW',
   },

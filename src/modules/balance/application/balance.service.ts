@@ -50,11 +50,9 @@ export class BalanceService {
     return this.change(userId, 'USE', amount, orderId, (balance) => balance.use(amount));
   }
 
-  /** Gives a paid amount back; runs inside the caller's transaction. */
+  /** Gives a paid amount back, BALANCE_MAX or not; runs inside the caller's transaction. */
   async refund(userId: number, amount: number, orderId: number): Promise<Balance> {
-    return this.change(userId, 'REFUND', amount, orderId, (balance) =>
-      balance.refund(amount, this.limits),
-    );
+    return this.change(userId, 'REFUND', amount, orderId, (balance) => balance.refund(amount));
   }
 
   /** Locks the balance row, applies the rule, writes the balance and its ledger row together. */

@@ -93,22 +93,19 @@ describe('Balance', () => {
   describe('refund', () => {
     it('adds the amount back, even above chargeMax', () => {
       const balance = new Balance(1, 0);
-      balance.refund(3_000, limits);
+      balance.refund(3_000);
       expect(balance.amount).toBe(3_000);
     });
 
-    it('refuses to push the balance above balanceMax', () => {
-      const balance = new Balance(1, 4_000);
-      expect(() => balance.refund(1_001, limits)).toThrow(BalanceLimitExceededError);
-      expect(new BalanceLimitExceededError(1_001, 4_000, 5_000).code).toBe(
-        'BALANCE_LIMIT_EXCEEDED',
-      );
-      expect(balance.amount).toBe(4_000);
+    it('always succeeds: the balance may end above balanceMax, which limits charges only', () => {
+      const balance = new Balance(1, limits.balanceMax);
+      balance.refund(1_001);
+      expect(balance.amount).toBe(limits.balanceMax + 1_001);
     });
 
     it.each([0, -1, 1.25])('refuses the amount %p', (amount) => {
       const balance = new Balance(1, 1);
-      expect(() => balance.refund(amount, limits)).toThrow(ValidationFailedError);
+      expect(() => balance.refund(amount)).toThrow(ValidationFailedError);
       expect(balance.amount).toBe(1);
     });
   });

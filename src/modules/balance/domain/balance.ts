@@ -33,7 +33,10 @@ export class Balance {
 
   charge(amount: number, limits: BalanceLimits): void {
     Balance.assertChargeAmount(amount, limits);
-    this.add(amount, limits);
+    if (this._amount + amount > limits.balanceMax) {
+      throw new BalanceLimitExceededError(amount, this._amount, limits.balanceMax);
+    }
+    this._amount += amount;
   }
 
   use(amount: number): void {
@@ -42,15 +45,12 @@ export class Balance {
     this._amount -= amount;
   }
 
-  refund(amount: number, limits: BalanceLimits): void {
+  /**
+   * Gives back money that was the user's: always succeeds, even where the balance then ends
+   * above balanceMax (which limits charges only).
+   */
+  refund(amount: number): void {
     assertPositive(amount);
-    this.add(amount, limits);
-  }
-
-  private add(amount: number, limits: BalanceLimits): void {
-    if (this._amount + amount > limits.balanceMax) {
-      throw new BalanceLimitExceededError(amount, this._amount, limits.balanceMax);
-    }
     this._amount += amount;
   }
 }

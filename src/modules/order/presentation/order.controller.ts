@@ -94,10 +94,11 @@ export class OrderController {
     operationId: 'cancelOrder',
     summary: 'Cancel a pending or paid order',
     description:
-      'Stock returns, the coupon becomes AVAILABLE again (unless expired), a paid amount is refunded.',
+      'Stock returns, the coupon becomes AVAILABLE again (unless expired), a paid amount is refunded. ' +
+      'A refund always succeeds, even where the balance then ends above BALANCE_MAX (which limits charges only).',
   })
   @ApiOkResponse({ type: OrderResponse })
-  @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'BALANCE_LIMIT_EXCEEDED', 429)
+  @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 429)
   async cancel(
     @CurrentActor() actor: Actor,
     @IdParam('orderId') orderId: number,
