@@ -230,6 +230,15 @@ export async function seedBulk(
     `INSERT INTO payments (order_id, user_id, amount, paid_at, refunded_at)
      SELECT id, user_id, pay_amount, paid_at, IF(status = 'CANCELLED', closed_at, NULL) FROM orders WHERE paid_at IS NOT NULL`,
   );
+  // Units held by pending and paid orders, as placing them would have counted.
+  await pool.query(
+    `UPDATE products p
+       JOIN (SELECT i.product_id, SUM(i.quantity) AS quantity
+               FROM order_items i JOIN orders o ON o.id = i.order_id
+              WHERE o.status IN ('PENDING_PAYMENT', 'PAID')
+              GROUP BY i.product_id) held ON held.product_id = p.id
+        SET p.reserved = held.quantity`,
+  );
   await pool.query(
     `INSERT INTO product_sales_daily (sales_date, product_id, quantity)
      SELECT DATE(o.paid_at), i.product_id, SUM(i.quantity)

@@ -68,7 +68,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Add units to a product (admin) */
+    /**
+     * Add units to a product (admin)
+     * @description Stock plus the units held by pending or paid orders (which come back when those are cancelled or expire) may not pass 1000000000: a restock that would leave no room for them is 400 VALIDATION_FAILED on `quantity`, saying how many units can still be added. Returned units are never clamped.
+     */
     post: operations['restockProduct'];
     delete?: never;
     options?: never;

@@ -2,6 +2,7 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/common/database/data-source-options';
 import { MIGRATIONS } from '../../src/common/database/migrations';
+import { ProductReserved1764000004000 } from '../../src/common/database/migrations/1764000004000-product-reserved';
 import { runMigrations } from '../../src/common/database/run-migrations';
 import { databaseServerFromEnv, runDatabasePrefix } from '../support/database-server';
 import { testConfig } from '../support/test-config';
@@ -15,12 +16,13 @@ describe('migrations (real database)', () => {
       poolSize: 2,
     }).initialize();
 
-  beforeAll(async () => {
+  const recreate = async () => {
     const connection = await createConnection(databaseServerFromEnv());
     await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await connection.query(`CREATE DATABASE \`${name}\``);
     await connection.end();
-  });
+  };
+  beforeAll(recreate);
 
   const tables = async (dataSource: DataSource) =>
     (
@@ -62,6 +64,55 @@ describe('migrations (real database)', () => {
       );
     } finally {
       await source.destroy();
+    }
+  });
+
+  it('products.reserved starts as the units that pending and paid orders hold', async () => {
+    const before = new DataSource({
+      ...dataSourceOptions(testConfig({ dbName: name })),
+      poolSize: 2,
+      migrations: MIGRATIONS.filter((migration) => migration !== ProductReserved1764000004000),
+    });
+    await recreate();
+    await before.initialize();
+    try {
+      await runMigrations(before);
+      const now = new Date();
+      await before.query(
+        `INSERT INTO products (id, name, price, stock, created_at, updated_at)
+         VALUES (1, 'a', 100, 5, ?, ?), (2, 'b', 100, 5, ?, ?)`,
+        [now, now, now, now],
+      );
+      const orders: Array<[number, string, number, number]> = [
+        [1, 'PENDING_PAYMENT', 1, 2],
+        [2, 'PAID', 1, 3],
+        [3, 'CANCELLED', 1, 7],
+        [4, 'EXPIRED', 2, 9],
+        [5, 'PAID', 2, 1],
+      ];
+      for (const [id, status, productId, quantity] of orders) {
+        await before.query(
+          `INSERT INTO orders (id, user_id, status, total_amount, discount_amount, pay_amount, created_at, expires_at)
+           VALUES (?, 1, ?, ?, 0, ?, ?, ?)`,
+          [id, status, 100 * quantity, 100 * quantity, now, now],
+        );
+        await before.query(
+          `INSERT INTO order_items (order_id, product_id, product_name, unit_price, quantity, amount)
+           VALUES (?, ?, 'x', 100, ?, ?)`,
+          [id, productId, quantity, 100 * quantity],
+        );
+      }
+    } finally {
+      await before.destroy();
+    }
+
+    const after = await open();
+    try {
+      await runMigrations(after);
+      const rows = await after.query('SELECT id, reserved FROM products ORDER BY id');
+      expect(rows.map((row: { reserved: number }) => Number(row.reserved))).toEqual([5, 1]);
+    } finally {
+      await after.destroy();
     }
   });
 });

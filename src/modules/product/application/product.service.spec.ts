@@ -10,20 +10,23 @@ import { ProductService } from './product.service';
 
 /** In-memory port: stores plain rows so a domain object is never shared with the "database". */
 class InMemoryProductRepository extends ProductRepository {
-  rows = new Map<number, { name: string; price: number; stock: number; updatedAt: Date | null }>();
+  rows = new Map<
+    number,
+    { name: string; price: number; stock: number; reserved: number; updatedAt: Date | null }
+  >();
   lockCalls: number[][] = [];
   saveCalls = 0;
   private nextId = 1;
 
-  seed(name: string, price: number, stock: number): number {
+  seed(name: string, price: number, stock: number, reserved = 0): number {
     const id = this.nextId++;
-    this.rows.set(id, { name, price, stock, updatedAt: null });
+    this.rows.set(id, { name, price, stock, reserved, updatedAt: null });
     return id;
   }
 
   private toDomain(id: number): Product {
     const row = this.rows.get(id)!;
-    return new Product(id, row.name, row.price, row.stock);
+    return new Product(id, row.name, row.price, row.stock, row.reserved);
   }
 
   async findById(id: number): Promise<Product | null> {
@@ -57,7 +60,7 @@ class InMemoryProductRepository extends ProductRepository {
 
   async create(product: NewProduct, now: Date): Promise<Product> {
     const id = this.nextId++;
-    this.rows.set(id, { ...product, updatedAt: now });
+    this.rows.set(id, { ...product, reserved: 0, updatedAt: now });
     return this.toDomain(id);
   }
 
@@ -74,6 +77,7 @@ class InMemoryProductRepository extends ProductRepository {
     for (const product of products) {
       const row = this.rows.get(product.id)!;
       row.stock = product.stock;
+      row.reserved = product.reserved;
       row.updatedAt = now;
     }
   }
@@ -193,6 +197,7 @@ describe('ProductService', () => {
         name: 'Mug',
         price: 12_000,
         stock: 3,
+        reserved: 0,
         updatedAt: clock.current,
       });
     });
@@ -303,8 +308,8 @@ describe('ProductService', () => {
 
   describe('release', () => {
     it('puts the stock back for every line', async () => {
-      const a = repo.seed('a', 1, 0);
-      const b = repo.seed('b', 1, 1);
+      const a = repo.seed('a', 1, 0, 2);
+      const b = repo.seed('b', 1, 1, 4);
       await service.release([
         { productId: a, quantity: 2 },
         { productId: b, quantity: 4 },

@@ -12,6 +12,6 @@ export abstract class ProductRepository {
   abstract create(product: NewProduct, now: Date): Promise<Product>;
   /** Locks the rows (SELECT ... FOR UPDATE) in ascending id order, in one statement. */
   abstract findManyForUpdate(ids: number[]): Promise<Product[]>;
-  /** Writes the stock of each product back. */
+  /** Writes the stock and reserved units of each product back. */
   abstract saveStock(products: Product[], now: Date): Promise<void>;
 }

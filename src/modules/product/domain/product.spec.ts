@@ -56,12 +56,12 @@ describe('Product', () => {
   });
 
   describe('reserve', () => {
-    it('takes the units out of stock', () => {
+    it('takes the units out of stock; the order holds them', () => {
       const p = product(5);
       p.reserve(2);
-      expect(p.stock).toBe(3);
+      expect([p.stock, p.reserved]).toEqual([3, 2]);
       p.reserve(3);
-      expect(p.stock).toBe(0);
+      expect([p.stock, p.reserved]).toEqual([0, 5]);
     });
 
     it('refuses more than the stock with OUT_OF_STOCK and leaves the stock as it was', () => {
@@ -85,20 +85,27 @@ describe('Product', () => {
   });
 
   describe('release', () => {
-    it('puts units back', () => {
+    it('puts units back from what orders hold', () => {
       const p = product(1);
-      p.release(4);
-      expect(p.stock).toBe(5);
+      p.reserve(1);
+      p.release(1);
+      expect([p.stock, p.reserved]).toEqual([1, 0]);
     });
 
-    it('never goes above the maximum stock', () => {
-      const p = product(PRODUCT_STOCK_MAX - 1);
+    it('never clamps: every unit comes back, even with the stock at the maximum', () => {
+      const p = new Product(3, 'Earbuds', 89_000, PRODUCT_STOCK_MAX - 5, 5);
       p.release(5);
-      expect(p.stock).toBe(PRODUCT_STOCK_MAX);
+      expect([p.stock, p.reserved]).toEqual([PRODUCT_STOCK_MAX, 0]);
+    });
+
+    it('refuses to give back more than orders hold (a bookkeeping error, not client input)', () => {
+      const p = new Product(3, 'Earbuds', 89_000, 1, 2);
+      expect(() => p.release(3)).toThrow(/orders hold only 2/);
+      expect([p.stock, p.reserved]).toEqual([1, 2]);
     });
 
     it.each([0, -3, 2.5])('rejects the quantity %p', (quantity) => {
-      const p = product(1);
+      const p = new Product(3, 'Earbuds', 89_000, 1, 5);
       expect(() => p.release(quantity)).toThrow(ValidationFailedError);
       expect(p.stock).toBe(1);
     });
@@ -128,6 +135,20 @@ describe('Product', () => {
         ]);
       }
       expect(p.stock).toBe(PRODUCT_STOCK_MAX - 10);
+    });
+
+    it('keeps room for the units orders hold: they may come back', () => {
+      const p = new Product(3, 'Earbuds', 89_000, PRODUCT_STOCK_MAX - 10, 4);
+      expect(() => p.restock(7)).toThrow(ValidationFailedError);
+      try {
+        p.restock(7);
+      } catch (error) {
+        expect((error as ValidationFailedError).details).toEqual([
+          { field: 'quantity', reason: expect.stringMatching(/^at most 6 units can be added/) },
+        ]);
+      }
+      p.restock(6);
+      expect([p.stock, p.reserved]).toEqual([PRODUCT_STOCK_MAX - 4, 4]);
     });
 
     it.each([0, -1, 0.1])('rejects the quantity %p', (quantity) => {

@@ -11,17 +11,27 @@ export interface NewProduct {
   stock: number;
 }
 
-/** A product with its price (KRW) and the units left to sell. */
+/**
+ * A product with its price (KRW), the units left to sell, and the units that orders hold
+ * (`reserved`: taken by orders that are pending or paid, and given back if they are cancelled
+ * or expire). Stock plus reserved units never exceeds PRODUCT_STOCK_MAX, so units that come back
+ * always fit: nothing is ever clamped away.
+ */
 export class Product {
   constructor(
     readonly id: number,
     readonly name: string,
     readonly price: number,
     private _stock: number,
+    private _reserved = 0,
   ) {}
 
   get stock(): number {
     return this._stock;
+  }
+
+  get reserved(): number {
+    return this._reserved;
   }
 
   /** Checks a new product's fields; returns them normalised (name trimmed). */
@@ -55,22 +65,35 @@ export class Product {
     assertPositiveInt(quantity);
     if (quantity > this._stock) throw new OutOfStockError(this.id, quantity, this._stock);
     this._stock -= quantity;
+    this._reserved += quantity;
   }
 
-  /** Puts units back (a cancelled or expired order). */
+  /** Puts an order's units back (it was cancelled or expired): all of them, never clamped. */
   release(quantity: number): void {
     assertPositiveInt(quantity);
-    this._stock = Math.min(this._stock + quantity, PRODUCT_STOCK_MAX);
+    if (quantity > this._reserved) {
+      throw new Error(
+        `product ${this.id}: releasing ${quantity} units, but orders hold only ${this._reserved}`,
+      );
+    }
+    this._reserved -= quantity;
+    this._stock += quantity;
   }
 
-  /** Adds delivered units; the stock never exceeds PRODUCT_STOCK_MAX. */
+  /**
+   * Adds delivered units. Refused when stock plus the units orders hold would pass
+   * PRODUCT_STOCK_MAX: those units may come back, and there must be room for them.
+   */
   restock(quantity: number): void {
     assertPositiveInt(quantity);
-    if (this._stock + quantity > PRODUCT_STOCK_MAX) {
+    const room = PRODUCT_STOCK_MAX - this._stock - this._reserved;
+    if (quantity > room) {
       throw new ValidationFailedError([
         {
           field: 'quantity',
-          reason: `stock would become ${this._stock + quantity}, above the maximum of ${PRODUCT_STOCK_MAX}`,
+          reason:
+            `at most ${room} units can be added: stock ${this._stock} plus ${this._reserved} units held by ` +
+            `pending or paid orders (which come back if those are cancelled) may not pass ${PRODUCT_STOCK_MAX}`,
         },
       ]);
     }

@@ -15,6 +15,10 @@ export class ProductOrmEntity {
   @Column({ type: 'bigint' })
   stock!: number;
 
+  /** Units held by pending or paid orders (see Product). */
+  @Column({ type: 'bigint', default: 0 })
+  reserved!: number;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

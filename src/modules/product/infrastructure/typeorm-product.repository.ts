@@ -10,10 +10,11 @@ interface ProductRow {
   name: string;
   price: number;
   stock: number;
+  reserved: number;
 }
 
 const toDomain = (row: ProductRow): Product =>
-  new Product(Number(row.id), row.name, Number(row.price), Number(row.stock));
+  new Product(Number(row.id), row.name, Number(row.price), Number(row.stock), Number(row.reserved));
 
 /**
  * Plain reads and creates go through the ORM; the locking reads and stock writes, which run
@@ -37,7 +38,7 @@ export class TypeOrmProductRepository extends ProductRepository {
   async findManyByIds(ids: number[]): Promise<Product[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.query<ProductRow[]>(
-      `SELECT id, name, price, stock FROM products WHERE id IN (${ids.map(() => '?').join(',')})`,
+      `SELECT id, name, price, stock, reserved FROM products WHERE id IN (${ids.map(() => '?').join(',')})`,
       ids,
     );
     return rows.map(toDomain);
@@ -72,7 +73,7 @@ export class TypeOrmProductRepository extends ProductRepository {
     if (ids.length === 0) return [];
     const sorted = [...ids].sort((a, b) => a - b);
     const rows = await this.db.query<ProductRow[]>(
-      `SELECT id, name, price, stock FROM products WHERE id IN (${sorted.map(() => '?').join(',')})
+      `SELECT id, name, price, stock, reserved FROM products WHERE id IN (${sorted.map(() => '?').join(',')})
         ORDER BY id FOR UPDATE`,
       sorted,
     );
@@ -83,9 +84,14 @@ export class TypeOrmProductRepository extends ProductRepository {
     if (products.length === 0) return;
     const cases = products.map(() => 'WHEN ? THEN ?').join(' ');
     await this.db.query(
-      `UPDATE products SET stock = CASE id ${cases} END, updated_at = ?
+      `UPDATE products SET stock = CASE id ${cases} END, reserved = CASE id ${cases} END, updated_at = ?
         WHERE id IN (${products.map(() => '?').join(',')})`,
-      [...products.flatMap((p) => [p.id, p.stock]), now, ...products.map((p) => p.id)],
+      [
+        ...products.flatMap((p) => [p.id, p.stock]),
+        ...products.flatMap((p) => [p.id, p.reserved]),
+        now,
+        ...products.map((p) => p.id),
+      ],
     );
   }
 }

@@ -5,6 +5,7 @@ import { ApiErrors } from '../../../common/errors/api-errors.decorator';
 import { ValidationFailedError } from '../../../common/errors/common.errors';
 import { IdParam } from '../../../common/validation/id-param';
 import { ProductService } from '../application/product.service';
+import { PRODUCT_STOCK_MAX } from '../domain/product';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductListQueryDto } from './dto/product-list-query.dto';
 import { ProductPageResponse, ProductResponse } from './dto/product.response';
@@ -64,7 +65,14 @@ export class ProductController {
   @Post(':id/stock')
   @HttpCode(200)
   @AdminOnly()
-  @ApiOperation({ operationId: 'restockProduct', summary: 'Add units to a product (admin)' })
+  @ApiOperation({
+    operationId: 'restockProduct',
+    summary: 'Add units to a product (admin)',
+    description:
+      'Stock plus the units held by pending or paid orders (which come back when those are cancelled or ' +
+      `expire) may not pass ${PRODUCT_STOCK_MAX}: a restock that would leave no room for them is 400 ` +
+      'VALIDATION_FAILED on `quantity`, saying how many units can still be added. Returned units are never clamped.',
+  })
   @ApiBody({ type: RestockDto, examples: { fiftyUnits: { value: { quantity: 50 } } } })
   @ApiOkResponse({ type: ProductResponse })
   @ApiErrors(400, 'PRODUCT_NOT_FOUND', 429)
