@@ -597,13 +597,13 @@ export interface components {
       totalQuantity: number;
       /**
        * Format: date-time
-       * @description Issuing opens at this instant (inclusive). Leave out to open at once.
+       * @description Issuing opens at this instant (inclusive). Leave out to open at once. From 1000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (UTC).
        * @example 2026-12-01T00:00:00Z
        */
       issueStartsAt?: string | null;
       /**
        * Format: date-time
-       * @description Issuing closes at this instant (exclusive); must be after issueStartsAt. Leave out to never close.
+       * @description Issuing closes at this instant (exclusive); must be after issueStartsAt. Leave out to never close. From 1000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (UTC).
        * @example 2026-12-31T15:00:00Z
        */
       issueEndsAt?: string | null;

@@ -191,6 +191,20 @@ describe('coupons (HTTP contract)', () => {
         { issueStartsAt: '2026-12-01T00:00:00Z', issueEndsAt: '2026-12-01T00:00:00.000Z' },
         'issueEndsAt',
       ],
+      // Outside what a DATETIME column holds (1000-01-01 to 9999-12-31, UTC): 500 before.
+      ['issueStartsAt in year 0000', { issueStartsAt: '0000-01-01T00:00:00Z' }, 'issueStartsAt'],
+      ['issueStartsAt in year 0999', { issueStartsAt: '0999-12-31T23:59:59Z' }, 'issueStartsAt'],
+      [
+        'issueEndsAt in year 9999 with a negative offset (year 10000 in UTC)',
+        { issueEndsAt: '9999-12-31T23:00:00-05:00' },
+        'issueEndsAt',
+      ],
+      ['issueEndsAt in year 10000', { issueEndsAt: '10000-01-01T00:00:00Z' }, 'issueEndsAt'],
+      [
+        'issueEndsAt in year +010000 (expanded ISO year)',
+        { issueEndsAt: '+010000-01-01T00:00:00Z' },
+        'issueEndsAt',
+      ],
       ['validDays 0', { validDays: 0 }, 'validDays'],
       ['validDays over 3650', { validDays: 3651 }, 'validDays'],
       ['validDays missing', { validDays: undefined }, 'validDays'],
@@ -207,6 +221,20 @@ describe('coupons (HTTP contract)', () => {
       );
       const [{ count }] = await t.dataSource.query('SELECT COUNT(*) AS count FROM coupons');
       expect(Number(count)).toBe(0);
+    });
+
+    it('accepts the first and last instants a DATETIME column holds, and reads them back', async () => {
+      const window = {
+        issueStartsAt: '1000-01-01T00:00:00Z',
+        issueEndsAt: '9999-12-31T23:59:59.999Z',
+      };
+      const created = await http().post('/api/v1/coupons').set(admin()).send(validCoupon(window));
+      expect(created.status).toBe(201);
+      const read = await http().get(`/api/v1/coupons/${created.body.id}`).expect(200);
+      expect([read.body.issueStartsAt, read.body.issueEndsAt]).toEqual([
+        '1000-01-01T00:00:00.000Z',
+        '9999-12-31T23:59:59.999Z',
+      ]);
     });
 
     it('400 for a body that is not JSON', async () => {

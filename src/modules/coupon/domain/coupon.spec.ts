@@ -113,6 +113,16 @@ describe('Coupon', () => {
       ['over 3650 valid days', { validDays: 3651 }, 'validDays'],
       ['an invalid start', { issueStartsAt: new Date('nope') }, 'issueStartsAt'],
       [
+        'a start before year 1000 (a DATETIME column cannot hold it)',
+        { issueStartsAt: new Date('0999-12-31T23:59:59.999Z') },
+        'issueStartsAt',
+      ],
+      [
+        'an end after year 9999',
+        { issueEndsAt: new Date('9999-12-31T23:00:00-05:00') },
+        'issueEndsAt',
+      ],
+      [
         'an end before the start',
         {
           issueStartsAt: new Date('2026-12-02T00:00:00Z'),

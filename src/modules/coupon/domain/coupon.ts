@@ -15,6 +15,9 @@ export const COUPON_AMOUNT_MAX = 1_000_000_000;
 export const COUPON_QUANTITY_MAX = 10_000_000;
 export const COUPON_VALID_DAYS_MAX = 3650;
 export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}\p{Cs}]*$/u;
+/** The issue window's bounds: the instants a DATETIME column holds (years 1000 to 9999, UTC). */
+export const COUPON_WINDOW_EARLIEST = new Date('1000-01-01T00:00:00.000Z');
+export const COUPON_WINDOW_LATEST = new Date('9999-12-31T23:59:59.999Z');
 
 /** A coupon as an administrator describes it; optional fields take their defaults. */
 export interface CouponDraft {
@@ -162,12 +165,11 @@ export class Coupon {
 
     const issueStartsAt = draft.issueStartsAt ?? null;
     const issueEndsAt = draft.issueEndsAt ?? null;
-    const startsValid = issueStartsAt === null || isValidDate(issueStartsAt);
-    const endsValid = issueEndsAt === null || isValidDate(issueEndsAt);
+    const startsValid = issueStartsAt === null || isWindowInstant(issueStartsAt);
+    const endsValid = issueEndsAt === null || isWindowInstant(issueEndsAt);
     if (!startsValid)
-      problems.push({ field: 'issueStartsAt', reason: 'issueStartsAt must be a valid date-time' });
-    if (!endsValid)
-      problems.push({ field: 'issueEndsAt', reason: 'issueEndsAt must be a valid date-time' });
+      problems.push({ field: 'issueStartsAt', reason: windowReason('issueStartsAt') });
+    if (!endsValid) problems.push({ field: 'issueEndsAt', reason: windowReason('issueEndsAt') });
     if (
       startsValid &&
       endsValid &&
@@ -230,6 +232,13 @@ function isIntIn(value: number, min: number, max: number): boolean {
   return Number.isSafeInteger(value) && value >= min && value <= max;
 }
 
-function isValidDate(value: Date): boolean {
-  return value instanceof Date && !Number.isNaN(value.getTime());
+function isWindowInstant(value: Date): boolean {
+  return (
+    value instanceof Date &&
+    value.getTime() >= COUPON_WINDOW_EARLIEST.getTime() &&
+    value.getTime() <= COUPON_WINDOW_LATEST.getTime()
+  );
 }
+
+const windowReason = (field: string) =>
+  `${field} must be a valid date-time from ${COUPON_WINDOW_EARLIEST.toISOString()} to ${COUPON_WINDOW_LATEST.toISOString()} (UTC)`;

@@ -6,7 +6,6 @@ export class CouponResponse extends CouponTermsResponse {
   @ApiProperty({ example: 1 })
   id!: number;
 
-
   @ApiProperty({ example: 100 })
   totalQuantity!: number;
 

@@ -5,6 +5,8 @@ import {
   COUPON_NAME_MAX_LENGTH,
   COUPON_QUANTITY_MAX,
   COUPON_VALID_DAYS_MAX,
+  COUPON_WINDOW_EARLIEST,
+  COUPON_WINDOW_LATEST,
   FIXED_DISCOUNT_MAX,
   NO_CONTROL_CHARACTERS,
 } from '../../domain/coupon';
@@ -16,6 +18,7 @@ const NAME_LENGTH = new RegExp(`^[\\s\\S]{1,${COUPON_NAME_MAX_LENGTH}}$`, 'u');
 /** A calendar date (UTC midnight) or a date-time with an explicit offset; never a local time. */
 const ISO_8601_WITH_ZONE =
   /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const WINDOW_BOUNDS = `From ${COUPON_WINDOW_EARLIEST.toISOString()} to ${COUPON_WINDOW_LATEST.toISOString()} (UTC).`;
 const ISO_MESSAGE = (field: string) =>
   `${field} must be an ISO-8601 date-time with a time zone, e.g. 2026-12-01T00:00:00Z`;
 
@@ -91,7 +94,8 @@ export class CreateCouponDto {
     format: 'date-time',
     nullable: true,
     type: String,
-    description: 'Issuing opens at this instant (inclusive). Leave out to open at once.',
+    description:
+      'Issuing opens at this instant (inclusive). Leave out to open at once. ' + WINDOW_BOUNDS,
   })
   @IsOptional()
   @IsString()
@@ -105,7 +109,8 @@ export class CreateCouponDto {
     nullable: true,
     type: String,
     description:
-      'Issuing closes at this instant (exclusive); must be after issueStartsAt. Leave out to never close.',
+      'Issuing closes at this instant (exclusive); must be after issueStartsAt. Leave out to never close. ' +
+      WINDOW_BOUNDS,
   })
   @IsOptional()
   @IsString()

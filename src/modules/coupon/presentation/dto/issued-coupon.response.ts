@@ -16,7 +16,6 @@ export class IssuedCouponResponse extends CouponTermsResponse {
   @ApiProperty({ example: 42 })
   userId!: number;
 
-
   @ApiProperty({
     enum: ISSUED_COUPON_STATUSES,
     example: 'AVAILABLE',
