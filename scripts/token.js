@@ -13,4 +13,13 @@ if (!userId || Number(userId) < 1 || !(hours > 0)) {
 }
 const secret = process.env.JWT_SECRET || 'local-dev-secret-change-me';
 const claims = args.includes('--admin') ? { sub: userId, role: 'admin' } : { sub: userId };
-process.stdout.write(`${new JwtService({ secret }).sign(claims, { algorithm: 'HS256', expiresIn: hours * 3600 })}\n`);
+// The server checks iss and aud when JWT_ISSUER / JWT_AUDIENCE are set: sign with the same values.
+const issuer = process.env.JWT_ISSUER?.trim();
+const audience = process.env.JWT_AUDIENCE?.trim();
+const options = {
+  algorithm: 'HS256',
+  expiresIn: hours * 3600,
+  ...(issuer ? { issuer } : {}),
+  ...(audience ? { audience } : {}),
+};
+process.stdout.write(`${new JwtService({ secret }).sign(claims, options)}\n`);

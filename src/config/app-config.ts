@@ -16,6 +16,10 @@ export class AppConfig {
     acquireTimeoutMs: number;
   };
   jwtSecret!: string;
+  /** When set, a token's `iss` must equal it. */
+  jwtIssuer!: string | null;
+  /** When set, a token's `aud` must be (or contain) it. */
+  jwtAudience!: string | null;
   redisUrl!: string | null;
   /** How long an in-flight Idempotency-Key claim blocks retries (seconds). */
   idempotencyLeaseSeconds!: number;

@@ -36,6 +36,8 @@ export function loadConfig(env: Env): AppConfig {
       acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 120_000),
     },
     jwtSecret: read.string('JWT_SECRET', DEFAULT_JWT_SECRET),
+    jwtIssuer: read.optional('JWT_ISSUER'),
+    jwtAudience: read.optional('JWT_AUDIENCE'),
     idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
@@ -85,6 +87,11 @@ class EnvReader {
     const value = this.env[key];
     if (value === undefined || (value === '' && !allowEmpty)) return fallback;
     return value;
+  }
+
+  /** A trimmed value, or null when unset or empty. */
+  optional(key: string): string | null {
+    return this.raw(key) ?? null;
   }
 
   identifier(key: string, fallback: string): string {

@@ -51,8 +51,36 @@ describe('authentication and authorisation (HTTP contract)', () => {
     await balanceOf(5, `Bearer ${t.token(5)}`).expect(200);
   });
 
-  it('accepts a token without exp (exp is optional in the contract)', async () => {
-    await balanceOf(5, `Bearer ${forge({ sub: 5 })}`).expect(200);
+  it('allows 30 s of clock skew: a token that expired 20 s ago or starts in 20 s is accepted', async () => {
+    await balanceOf(5, `Bearer ${forge({ sub: 5, exp: now() - 20 })}`).expect(200);
+    await balanceOf(5, `Bearer ${forge({ sub: 5, nbf: now() + 20, exp: now() + 600 })}`).expect(
+      200,
+    );
+  });
+
+  describe('with JWT_ISSUER and JWT_AUDIENCE set', () => {
+    let strict: TestApp;
+    beforeAll(async () => {
+      strict = await startTestApp({ JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'shop-api' });
+    });
+    afterAll(() => strict.close());
+    const balance = (claims: Record<string, unknown>) =>
+      request(strict.baseUrl)
+        .get('/api/v1/users/5/balance')
+        .set('Authorization', `Bearer ${forge({ sub: 5, exp: now() + 600, ...claims })}`);
+
+    it('accepts tokens of that issuer for that audience, and its own tokens', async () => {
+      await balance({ iss: 'https://id.example', aud: 'shop-api' }).expect(200);
+      await request(strict.baseUrl).get('/api/v1/users/5/balance').set(strict.auth(5)).expect(200);
+    });
+
+    it.each([
+      ['no iss and no aud', {}],
+      ['another issuer', { iss: 'https://other.example', aud: 'shop-api' }],
+      ['another audience', { iss: 'https://id.example', aud: 'other-api' }],
+    ])('answers 401 for %s', async (_label, claims) => {
+      expectErrorBody(await balance(claims), 401, 'UNAUTHORIZED', '/api/v1/users/5/balance');
+    });
   });
 
   describe('401 UNAUTHORIZED in the standard body', () => {
@@ -88,6 +116,8 @@ describe('authentication and authorisation (HTTP contract)', () => {
         'a token not valid yet (nbf)',
         () => `Bearer ${forge({ sub: '5', nbf: now() + 3600, exp: now() + 7200 })}`,
       ],
+      ['a token without exp (it would never expire)', () => `Bearer ${forge({ sub: 5 })}`],
+      ['a token that expired 40 s ago', () => `Bearer ${forge({ sub: 5, exp: now() - 40 })}`],
       ['alg "none"', () => `Bearer ${forge({ sub: '5', exp: now() + 600 }, { alg: 'none' })}`],
       [
         'HS512 with the right secret',

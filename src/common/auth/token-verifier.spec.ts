@@ -80,6 +80,54 @@ describe('TokenVerifier', () => {
     expect(verifier.verify(forge({ sub: 1, nbf: now() + 3600, exp: now() + 7200 }))).toBeNull();
   });
 
+  it('requires exp: a token without one would be valid forever', () => {
+    expect(verifier.verify(forge({ sub: 1 }))).toBeNull();
+    expect(verifier.verify(forge({ sub: 1, iat: now() }))).toBeNull();
+    expect(verifier.verify(forge({ sub: 1, exp: String(now() + 60) }))).toBeNull();
+  });
+
+  it('allows 30 s of clock skew on exp and nbf, and no more', () => {
+    expect(verifier.verify(forge({ sub: 1, exp: now() - 20 }))?.userId).toBe(1);
+    expect(verifier.verify(forge({ sub: 1, exp: now() - 40 }))).toBeNull();
+    expect(verifier.verify(forge({ sub: 1, nbf: now() + 20, exp: now() + 600 }))?.userId).toBe(1);
+    expect(verifier.verify(forge({ sub: 1, nbf: now() + 40, exp: now() + 600 }))).toBeNull();
+  });
+
+  it('ignores iss and aud when JWT_ISSUER and JWT_AUDIENCE are not set', () => {
+    expect(
+      verifier.verify(forge({ sub: 1, iss: 'anyone', aud: 'anything', exp: now() + 60 }))?.userId,
+    ).toBe(1);
+  });
+
+  describe('with JWT_ISSUER and JWT_AUDIENCE', () => {
+    const strict = new TokenVerifier(
+      Object.assign(new AppConfig(), {
+        jwtSecret: SECRET,
+        jwtIssuer: 'https://id.example',
+        jwtAudience: 'shop-api',
+      }),
+    );
+    const claims = { sub: 1, iss: 'https://id.example', aud: 'shop-api', exp: now() + 60 };
+
+    it('accepts a token from that issuer for that audience (one of several audiences too)', () => {
+      expect(strict.verify(forge(claims))?.userId).toBe(1);
+      expect(strict.verify(forge({ ...claims, aud: ['other', 'shop-api'] }))?.userId).toBe(1);
+    });
+
+    it.each([
+      ['another issuer', { iss: 'https://evil.example' }],
+      ['no issuer', { iss: undefined }],
+      ['another audience', { aud: 'other-api' }],
+      ['no audience', { aud: undefined }],
+    ])('rejects %s', (_label, override) => {
+      expect(strict.verify(forge({ ...claims, ...override }))).toBeNull();
+    });
+
+    it('signs tokens it accepts itself', () => {
+      expect(strict.verify(strict.sign(7))?.userId).toBe(7);
+    });
+  });
+
   it('rejects a token signed with another secret', () => {
     expect(
       verifier.verify(forge({ sub: 1, exp: now() + 60 }, { secret: 'another-secret-0123456789' })),

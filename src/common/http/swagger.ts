@@ -20,8 +20,9 @@ const DESCRIPTION = [
   'Products, KRW balance, first-come coupons, orders and payment.',
   '',
   '**Auth.** Every operation with a lock icon needs `Authorization: Bearer <JWT>` (HS256, `sub` = user id, ' +
-    'optional `role: "admin"`). Get a local token with `npm run token -- <userId> [--admin]` and paste it ' +
-    'into **Authorize**.',
+    'optional `role: "admin"`, `exp` required; `exp`/`nbf` checked with 30 s of clock tolerance; `iss`/`aud` ' +
+    'when the server sets JWT_ISSUER/JWT_AUDIENCE). Get a local token with ' +
+    '`npm run token -- <userId> [--admin]` and paste it into **Authorize**.',
   '',
   '**Errors.** Every error has the `ErrorResponse` body `{ statusCode, code, message, details?, path, ' +
     'timestamp }`; branch on `code`. Each response lists the codes that operation can return.',
@@ -43,7 +44,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       scheme: 'bearer',
       bearerFormat: 'JWT',
       description:
-        'HS256 JWT: `sub` = user id, optional `role: "admin"`. `npm run token -- <userId> [--admin]`',
+        'HS256 JWT: `sub` = user id, optional `role: "admin"`, `exp` required. `npm run token -- <userId> [--admin]`',
     });
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const config = builder.build();
