@@ -236,5 +236,65 @@ describe('TransactionRunner (real database, DB_LOCK_WAIT_TIMEOUT_SECONDS=1)', ()
       expect(await balance(24)).toBe(1);
       expect(await balance(25)).toBe(1);
     });
+
+    it('runDeferred: reads before the first run hold no snapshot; the run begins the transaction, which commits at the end', async () => {
+      await runner.query('INSERT INTO balances (user_id, amount) VALUES (26, 1)');
+      const read = async () =>
+        Number(
+          (
+            await runner.query<Array<{ amount: number }>>(
+              'SELECT amount FROM balances WHERE user_id = 26',
+            )
+          )[0].amount,
+        );
+      /** Another connection's committed write, from the pool (outside this unit). */
+      const elsewhere = (amount: number) =>
+        t.dataSource.query('UPDATE balances SET amount = ? WHERE user_id = 26', [amount]);
+
+      const seen = await runner.runDeferred(async () => {
+        const first = await read();
+        await elsewhere(2);
+        return runner.run(async () => {
+          // Under a snapshot from the first read, this would still be 1.
+          const inRun = await read();
+          await elsewhere(3);
+          // Now the transaction's snapshot holds: the other write is not seen.
+          const later = await read();
+          await runner.query('INSERT INTO balances (user_id, amount) VALUES (27, 5)');
+          return [first, inRun, later, runner.inTransaction];
+        });
+      });
+
+      expect(seen).toEqual([1, 2, 2, true]);
+      expect(await balance(27)).toBe(5);
+    });
+
+    it('runDeferred: a failure after the run rolls back everything the transaction wrote', async () => {
+      await expect(
+        runner.runDeferred(async () => {
+          await runner.run(() =>
+            runner.query('INSERT INTO balances (user_id, amount) VALUES (28, 5)'),
+          );
+          throw new Error('the response could not be stored');
+        }),
+      ).rejects.toThrow('the response could not be stored');
+      expect(await balance(28)).toBeNull();
+    });
+
+    it('afterCommit: called once the transaction committed, never for one that rolled back', async () => {
+      const called: string[] = [];
+      await runner.run(async () => {
+        runner.afterCommit(() => called.push('committed'));
+        expect(called).toEqual([]);
+      });
+      await runner
+        .run(async () => {
+          runner.afterCommit(() => called.push('rolled back'));
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      runner.afterCommit(() => called.push('outside a transaction: at once'));
+      expect(called).toEqual(['committed', 'outside a transaction: at once']);
+    });
   });
 });

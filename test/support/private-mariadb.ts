@@ -30,7 +30,8 @@ export interface PrivateMariaDb {
   destroy(): Promise<void>;
 }
 
-export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
+/** `serverArgs` are added to mariadbd's command line (e.g. `--innodb-snapshot-isolation=ON`). */
+export async function startPrivateMariaDb(serverArgs: string[] = []): Promise<PrivateMariaDb> {
   const dir = mkdtempSync(join(tmpdir(), 'ecom-mariadb-'));
   const asRoot = process.getuid?.() === 0;
   // mariadbd refuses to run as root; as root it switches to the mysql user, who must own the files.
@@ -78,6 +79,7 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
           '--innodb-buffer-pool-size=64M',
           '--innodb-lock-wait-timeout=5',
           '--max-connections=300',
+          ...serverArgs,
         ],
         { stdio: ['ignore', log, log] },
       );
@@ -151,4 +153,21 @@ function tail(file: string): string {
   } catch {
     return '(no log)';
   }
+}
+
+/** Creates `database` on the private server and returns the app's DB_* settings for it. */
+export async function privateDatabaseEnv(
+  db: PrivateMariaDb,
+  database: string,
+): Promise<Record<string, string>> {
+  await db.query(
+    `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
+  return {
+    DB_HOST: db.host,
+    DB_PORT: String(db.port),
+    DB_USER: db.user,
+    DB_PASSWORD: db.password,
+    DB_NAME: database,
+  };
 }

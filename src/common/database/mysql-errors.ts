@@ -1,6 +1,13 @@
 import { QueryFailedError } from 'typeorm';
 import { POOL_ACQUIRE_TIMEOUT } from './resilient-mysql2';
 
+/**
+ * "Record has changed since last read": with MariaDB's innodb_snapshot_isolation (ON by default
+ * from 11.6.2 under REPEATABLE READ), a locking read or write of a row that another transaction
+ * changed after this one's snapshot was taken. The server rolls the whole transaction back, as
+ * for a deadlock.
+ */
+export const ER_CHECKREAD = 1020;
 export const ER_DUP_ENTRY = 1062;
 export const ER_LOCK_WAIT_TIMEOUT = 1205;
 export const ER_LOCK_DEADLOCK = 1213;
@@ -26,10 +33,18 @@ export function isDuplicateKey(error: unknown, indexName?: string): boolean {
   return indexName === undefined || String((error as Error).message).includes(indexName);
 }
 
-/** A lock wait timeout or a deadlock that was not retried: the client may retry. */
-export function isLockConflict(error: unknown): boolean {
+/**
+ * A conflict after which the server has rolled the whole transaction back, so the unit of work
+ * can simply run again: a deadlock, or a snapshot-isolation conflict.
+ */
+export function isRetryableConflict(error: unknown): boolean {
   const errno = mysqlErrno(error);
-  return errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_DEADLOCK;
+  return errno === ER_LOCK_DEADLOCK || errno === ER_CHECKREAD;
+}
+
+/** A lock wait timeout, or a retryable conflict that was not (or no longer) retried: 503. */
+export function isLockConflict(error: unknown): boolean {
+  return mysqlErrno(error) === ER_LOCK_WAIT_TIMEOUT || isRetryableConflict(error);
 }
 
 const CONNECTION_ERROR_CODES = new Set([

@@ -3,40 +3,61 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { ServiceUnavailableError } from '../errors/common.errors';
-import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, mysqlErrno } from './mysql-errors';
+import { ER_CHECKREAD, isLockConflict, isRetryableConflict, mysqlErrno } from './mysql-errors';
 
 const MAX_ATTEMPTS = 3;
+
+/** One unit of work: its connection, and whether its transaction has begun. */
+interface Unit {
+  runner: QueryRunner;
+  /** false until the transaction begins: at once for `run`, at the first `run` inside for `runDeferred`. */
+  begun: boolean;
+  /** Called once the transaction has committed (never when it rolled back). */
+  afterCommit: Array<() => void>;
+}
 
 /**
  * The one transaction mechanism of the codebase: a unit of work on AsyncLocalStorage.
  *
  * `run(work)` opens a transaction (or joins the one already open), and every `query` issued
  * inside `work`, from any repository, goes through that transaction's connection. A deadlock
- * (1213) rolls back and re-runs the whole unit; a lock wait timeout (1205; every pooled
- * connection bounds its waits, see resilient-mysql2.ts) becomes a 503.
+ * (1213) or a snapshot-isolation conflict (1020), after which the server has rolled the
+ * transaction back, re-runs the whole unit; a lock wait timeout (1205; every pooled connection
+ * bounds its waits, see resilient-mysql2.ts) becomes a 503.
  * Chosen over @nestjs-cls/transactional by measurement (docs/decisions.md): no global
  * interceptor, and nothing but plain SQL is sent while a hot row lock is held.
  */
 @Injectable()
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
-  private readonly storage = new AsyncLocalStorage<QueryRunner>();
+  private readonly storage = new AsyncLocalStorage<Unit>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   get inTransaction(): boolean {
-    return this.storage.getStore() !== undefined;
+    return this.storage.getStore()?.begun === true;
   }
 
-  /** Runs SQL on the current transaction's connection, or on the pool outside one. */
+  /** Runs SQL on the current unit's connection, or on the pool outside one. */
   query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> {
-    const runner = this.storage.getStore();
-    return runner ? runner.query(sql, parameters) : this.dataSource.query(sql, parameters);
+    const unit = this.storage.getStore();
+    return unit ? unit.runner.query(sql, parameters) : this.dataSource.query(sql, parameters);
   }
 
-  /** The TypeORM manager bound to the current transaction (for non-hot ORM reads and writes). */
+  /** The TypeORM manager bound to the current unit (for non-hot ORM reads and writes). */
   get manager(): EntityManager {
-    return this.storage.getStore()?.manager ?? this.dataSource.manager;
+    return this.storage.getStore()?.runner.manager ?? this.dataSource.manager;
+  }
+
+  /**
+   * Calls `callback` once the current transaction has committed, or at once outside one; never
+   * when it rolls back (a retried attempt's callbacks are dropped with it). For in-process state
+   * that must not run ahead of the database, such as clearing a cache.
+   */
+  afterCommit(callback: () => void): void {
+    const unit = this.storage.getStore();
+    if (unit?.begun) unit.afterCommit.push(callback);
+    else callback();
   }
 
   /**
@@ -44,18 +65,44 @@ export class TransactionRunner {
    * never blocks the inserts of business transactions. It applies only to a new transaction.
    */
   async run<T>(work: () => Promise<T>, isolation?: IsolationLevel): Promise<T> {
-    if (this.inTransaction) return work();
-    for (let attempt = 1; ; attempt++) {
+    const unit = this.storage.getStore();
+    if (unit) {
+      if (!unit.begun) {
+        await unit.runner.startTransaction(isolation);
+        unit.begun = true;
+      }
+      return work();
+    }
+    return this.retried(() => this.runOnce(work, true, isolation));
+  }
+
+  /**
+   * Runs `work` as one unit on one connection whose transaction begins only at the first `run`
+   * inside it, and commits when `work` ends, with whatever `work` wrote after that `run`. The
+   * plain reads a use case makes before its `run` (its cheap checks) are then autocommit reads
+   * that hold no snapshot: a snapshot taken before the locks is what MariaDB's
+   * innodb_snapshot_isolation checks every later lock against, failing it with 1020 whenever
+   * the row changed since. Retried like `run`. For the idempotency interceptor, whose stored
+   * response must commit with the use case's effects.
+   */
+  async runDeferred<T>(work: () => Promise<T>): Promise<T> {
+    if (this.storage.getStore()) return work();
+    return this.retried(() => this.runOnce(work, false));
+  }
+
+  private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let attempts = 1; ; attempts++) {
       try {
-        return await this.runOnce(work, isolation);
+        return await attempt();
       } catch (error) {
-        const errno = mysqlErrno(error);
-        if (errno === ER_LOCK_DEADLOCK && attempt < MAX_ATTEMPTS) {
-          this.logger.warn(`deadlock, retrying the transaction (attempt ${attempt + 1})`);
-          await sleep(5 + Math.random() * 20 * attempt);
+        if (isRetryableConflict(error) && attempts < MAX_ATTEMPTS) {
+          this.logger.warn(
+            `${conflictName(error)}, retrying the transaction (attempt ${attempts + 1})`,
+          );
+          await sleep(5 + Math.random() * 20 * attempts);
           continue;
         }
-        if (errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_DEADLOCK) {
+        if (isLockConflict(error)) {
           throw new ServiceUnavailableError('The resource is busy; retry shortly');
         }
         throw error;
@@ -63,13 +110,26 @@ export class TransactionRunner {
     }
   }
 
-  private async runOnce<T>(work: () => Promise<T>, isolation?: IsolationLevel): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
+  private async runOnce<T>(
+    work: () => Promise<T>,
+    begin: boolean,
+    isolation?: IsolationLevel,
+  ): Promise<T> {
+    const unit: Unit = {
+      runner: this.dataSource.createQueryRunner(),
+      begun: false,
+      afterCommit: [],
+    };
+    const { runner } = unit;
     try {
       await runner.connect();
-      await runner.startTransaction(isolation);
-      const result = await this.storage.run(runner, work);
-      await runner.commitTransaction();
+      if (begin) {
+        await runner.startTransaction(isolation);
+        unit.begun = true;
+      }
+      const result = await this.storage.run(unit, work);
+      if (unit.begun) await runner.commitTransaction();
+      this.afterCommitted(unit);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) {
@@ -80,7 +140,21 @@ export class TransactionRunner {
       await runner.release().catch(() => undefined);
     }
   }
+
+  /** The work is committed whatever a callback does: a callback's failure is logged, not thrown. */
+  private afterCommitted(unit: Unit): void {
+    for (const callback of unit.afterCommit) {
+      try {
+        callback();
+      } catch (error) {
+        this.logger.error(`an after-commit callback failed: ${(error as Error).message}`);
+      }
+    }
+  }
 }
+
+const conflictName = (error: unknown) =>
+  mysqlErrno(error) === ER_CHECKREAD ? 'record changed since the snapshot (1020)' : 'deadlock';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

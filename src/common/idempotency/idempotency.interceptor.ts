@@ -16,7 +16,7 @@ const VALID_KEY = /^[\x20-\x7e]{1,100}$/;
 
 /**
  * Applies the contract's Idempotency-Key rules to one route (see @Idempotent()).
- * The handler runs inside a transaction opened here, which the use case joins, and the
+ * The handler runs as one unit of work opened here, whose transaction the use case begins, and the
  * stored response commits in that same transaction: a request is applied exactly once.
  */
 @Injectable()
@@ -67,7 +67,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return claim.body;
     }
     try {
-      return await this.transactions.run(async () => {
+      return await this.transactions.runDeferred(async () => {
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         await this.store.complete(claim.id, claim.token, status, body);
         return body;

@@ -94,24 +94,35 @@ class FakeProductService {
     return ids.map((id) => this.product(id)).filter((p): p is Product => p !== null);
   }
 
-  async assertAvailable(lines: StockLine[]): Promise<void> {
+  async assertAvailable(lines: StockLine[]): Promise<Product[]> {
+    const products: Product[] = [];
     for (const line of lines) {
       const product = await this.get(line.productId);
       if (line.quantity > product.stock)
         throw new OutOfStockError(product.id, line.quantity, product.stock);
+      products.push(product);
     }
+    return products;
   }
 }
 
-/** The order module's use case: takes stock from the fake catalogue, or fails as told. */
+/** The order module's use cases: take stock from the fake catalogue, or fail as told. */
 class FakeOrderService {
   placed: PlaceOrderCommand[] = [];
   failWith: Error | null = null;
+  /** What the plain-read check refuses with (an unusable coupon, say). */
+  refuseWith: Error | null = null;
 
   constructor(
     private readonly products: FakeProductService,
     private readonly log: string[],
   ) {}
+
+  async assertPlaceable(command: PlaceOrderCommand): Promise<void> {
+    this.log.push(`check [${command.items.map((i) => `${i.productId}x${i.quantity}`).join(',')}]`);
+    await this.products.assertAvailable(command.items);
+    if (this.refuseWith) throw this.refuseWith;
+  }
 
   async placeInTransaction(command: PlaceOrderCommand): Promise<Order> {
     this.log.push(`place [${command.items.map((i) => `${i.productId}x${i.quantity}`).join(',')}]`);
@@ -325,7 +336,12 @@ describe('CartService', () => {
         [10, 2],
         [20, 3],
       ]);
-      expect(carts.calls).toEqual(['lock 1', 'place [10x2,20x3]', 'delete 1 [10,20]']);
+      expect(carts.calls).toEqual([
+        'check [10x2,20x3]',
+        'lock 1',
+        'place [10x2,20x3]',
+        'delete 1 [10,20]',
+      ]);
       expect(carts.contents(1)).toEqual([]);
       expect(transactions.runs).toBe(1);
     });
@@ -335,7 +351,7 @@ describe('CartService', () => {
 
       await service.checkout(owner, 1, { productIds: [30, 10, 77] });
 
-      expect(carts.calls[0]).toBe('lock 1 [30,10,77]');
+      expect(carts.calls.slice(0, 2)).toEqual(['check [10x2,30x1]', 'lock 1 [30,10,77]']);
       expect(orders.placed[0].items).toEqual([
         { productId: 10, quantity: 2 },
         { productId: 30, quantity: 1 },
@@ -358,10 +374,26 @@ describe('CartService', () => {
       expect(carts.contents(1)).toEqual([[10, 2]]);
     });
 
-    it('rejects a line above the stock before asking for an order, and leaves the cart as it was', async () => {
+    it('is CART_EMPTY with a plain read, before any lock', async () => {
+      await expect(service.checkout(owner, 1)).rejects.toBeInstanceOf(CartEmptyError);
+      expect(carts.calls).toEqual([]);
+      expect(transactions.runs).toBe(0);
+    });
+
+    it('refuses an unusable coupon with a plain read, before the cart rows are locked', async () => {
+      carts.seed(1, [10, 2]);
+      orders.refuseWith = new CouponNotUsableError('it belongs to another user');
+      await expect(service.checkout(owner, 1, { issuedCouponId: 4 })).rejects.toBe(
+        orders.refuseWith,
+      );
+      expect(carts.calls).toEqual(['check [10x2]']);
+      expect(transactions.runs).toBe(0);
+    });
+
+    it('rejects a line above the stock before any lock, and leaves the cart as it was', async () => {
       carts.seed(1, [10, 2], [30, 2]);
       await expect(service.checkout(owner, 1)).rejects.toBeInstanceOf(OutOfStockError);
-      expect(carts.calls).toEqual(['lock 1']);
+      expect(carts.calls).toEqual(['check [10x2,30x2]']);
       expect(carts.contents(1)).toEqual([
         [10, 2],
         [30, 2],

@@ -96,6 +96,15 @@ export class CartService {
    */
   async checkout(actor: Actor, userId: number, command: CheckoutCommand = {}): Promise<Order> {
     actor.assertCanActFor(userId);
+    const issuedCouponId = command.issuedCouponId ?? null;
+    // Plain reads refuse an empty cart, an unknown product, a short line or an unusable coupon
+    // before any lock is queued for (the cart rows' included); all is checked again under them.
+    const read = new Cart(userId, await this.carts.findLines(userId));
+    await this.orders.assertPlaceable({
+      userId,
+      items: stockLines(read.linesToCheckOut(command.productIds)),
+      issuedCouponId,
+    });
     return this.transactions.run(async () => {
       // Cart rows first (see the class comment for why this cannot deadlock with the global order).
       const locked = new Cart(
@@ -103,13 +112,10 @@ export class CartService {
         await this.carts.findLinesForUpdate(userId, command.productIds),
       );
       const lines = locked.linesToCheckOut(command.productIds);
-      const items = lines.map(({ productId, quantity }) => ({ productId, quantity }));
-      // A plain read rejects an unknown product or a short line before queueing for product locks.
-      await this.products.assertAvailable(items);
       const order = await this.orders.placeInTransaction({
         userId,
-        items,
-        issuedCouponId: command.issuedCouponId ?? null,
+        items: stockLines(lines),
+        issuedCouponId,
       });
       await this.carts.deleteLines(
         userId,
@@ -124,3 +130,6 @@ export class CartService {
     return cart.priceWith(await this.products.findMany(cart.lines.map((line) => line.productId)));
   }
 }
+
+const stockLines = (lines: readonly CartLine[]) =>
+  lines.map(({ productId, quantity }) => ({ productId, quantity }));

@@ -85,6 +85,14 @@ class InMemoryCouponRepository extends CouponRepository {
     return props ? new Coupon({ ...props }).terms : null;
   }
 
+  async findIssuedDetails(id: number): Promise<IssuedCouponDetails | null> {
+    this.calls.push('findIssuedDetails');
+    const props = this.issued.get(id);
+    if (!props) return null;
+    const terms = new Coupon({ ...this.coupons.get(props.couponId)! }).terms;
+    return { issuedCoupon: new IssuedCoupon({ ...props }), terms };
+  }
+
   async findIssuedByIdForUpdate(id: number): Promise<IssuedCoupon | null> {
     this.calls.push('findIssuedByIdForUpdate');
     const props = this.issued.get(id);
@@ -430,6 +438,45 @@ describe('CouponService', () => {
 
       expect(repository.calls).not.toContain('saveIssuedState');
       expect(repository.issued.get(id)).toEqual(firstUse);
+    });
+  });
+
+  describe('assertUsable', () => {
+    async function issuedTo(userId: number): Promise<number> {
+      const { id } = repository.seed();
+      const view = await service.issue(new Actor(userId, false), userId, id);
+      repository.calls.length = 0;
+      return view.issuedCoupon.id;
+    }
+
+    it('passes a coupon the user can use, with one plain read and nothing written', async () => {
+      const id = await issuedTo(42);
+      await expect(service.assertUsable(id, 42, 20_000)).resolves.toBeUndefined();
+      expect(repository.calls).toEqual(['findIssuedDetails']);
+      expect(transactions.runs).toBe(1); // the issue's
+      expect(repository.issued.get(id)!.status).toBe('AVAILABLE');
+    });
+
+    it.each<[string, (id: number) => Promise<unknown>, number, number]>([
+      ["another user's", async () => undefined, 43, 20_000],
+      ['below the minimum order amount', async () => undefined, 42, 9_999],
+      ['expired', async () => clock.advance(30 * DAY_MS), 42, 20_000],
+      ['already used', (id) => service.useIssuedCoupon(id, 42, 20_000), 42, 20_000],
+    ])('COUPON_NOT_USABLE when %s, with one plain read', async (_, prepare, userId, amount) => {
+      const id = await issuedTo(42);
+      await prepare(id);
+      repository.calls.length = 0;
+      await expect(service.assertUsable(id, userId, amount)).rejects.toBeInstanceOf(
+        CouponNotUsableError,
+      );
+      expect(repository.calls).toEqual(['findIssuedDetails']);
+    });
+
+    it('ISSUED_COUPON_NOT_FOUND for an unknown id, without a lock', async () => {
+      await expect(service.assertUsable(999, 42, 20_000)).rejects.toBeInstanceOf(
+        IssuedCouponNotFoundError,
+      );
+      expect(repository.calls).toEqual(['findIssuedDetails']);
     });
   });
 

@@ -75,6 +75,17 @@ export class CouponService {
   }
 
   /**
+   * Rejects, with a plain read and before any lock, an issued coupon that `userId` could not use
+   * on an order of `orderAmount`: missing, someone else's, used, expired, or below its minimum.
+   * `useIssuedCoupon` checks again under the lock.
+   */
+  async assertUsable(issuedCouponId: number, userId: number, orderAmount: number): Promise<void> {
+    const found = await this.coupons.findIssuedDetails(issuedCouponId);
+    if (!found) throw new IssuedCouponNotFoundError(issuedCouponId);
+    found.issuedCoupon.discountFor(found.terms, userId, orderAmount, this.clock.now());
+  }
+
+  /**
    * Uses an issued coupon on an order of `orderAmount` for `userId` and returns the discount.
    * Runs inside the caller's transaction (the order's): locks only the issued coupon row; the
    * coupon's terms never change, so they are read without a lock.

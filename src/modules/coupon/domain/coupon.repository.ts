@@ -35,6 +35,8 @@ export abstract class CouponRepository {
   abstract insertIssued(issued: IssuedCoupon): Promise<void>;
   /** Plain read of a coupon's terms (they never change once the coupon exists). */
   abstract findTerms(couponId: number): Promise<CouponTerms | null>;
+  /** Plain read: an issued coupon with its coupon's terms, or null if there is no such issued coupon. */
+  abstract findIssuedDetails(id: number): Promise<IssuedCouponDetails | null>;
   /** SELECT ... FOR UPDATE on the issued coupon row (and nothing else). */
   abstract findIssuedByIdForUpdate(id: number): Promise<IssuedCoupon | null>;
   /** Writes the status and used_at of an issued coupon back. */

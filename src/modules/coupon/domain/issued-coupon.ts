@@ -85,16 +85,24 @@ export class IssuedCoupon {
   }
 
   /**
-   * Uses the coupon on an order of `orderAmount` for `userId`; returns the discount (KRW).
-   * Nothing changes when a rule fails.
+   * The discount (KRW) this coupon would give an order of `orderAmount` for `userId`; throws
+   * COUPON_NOT_USABLE when it is not theirs, used, expired, or the order is below its minimum.
    */
-  use(terms: CouponTerms, userId: number, orderAmount: number, now: Date): number {
+  discountFor(terms: CouponTerms, userId: number, orderAmount: number, now: Date): number {
     if (userId !== this.userId) throw new CouponNotUsableError('it belongs to another user');
     if (this._status === 'USED') throw new CouponNotUsableError('it has already been used');
     if (this.isExpiredAt(now)) {
       throw new CouponNotUsableError(`it expired at ${this.expiresAt.toISOString()}`);
     }
-    const discount = terms.discountFor(orderAmount);
+    return terms.discountFor(orderAmount);
+  }
+
+  /**
+   * Uses the coupon on an order of `orderAmount` for `userId`; returns the discount (KRW).
+   * Nothing changes when a rule fails.
+   */
+  use(terms: CouponTerms, userId: number, orderAmount: number, now: Date): number {
+    const discount = this.discountFor(terms, userId, orderAmount, now);
     this._status = 'USED';
     this._usedAt = now;
     return discount;

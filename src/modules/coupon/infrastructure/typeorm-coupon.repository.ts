@@ -43,6 +43,10 @@ function statusFilter(
 }
 
 type CouponCheckRow = CouponRow & { already_issued: number };
+/** An issued coupon (`ic`) with the terms of its coupon (`c`). */
+const ISSUED_DETAILS_COLUMNS =
+  'ic.id, ic.coupon_id, ic.user_id, ic.status, ic.issued_at, ic.expires_at, ic.used_at, ' +
+  'c.name, c.discount_type, c.discount_value, c.max_discount_amount, c.min_order_amount';
 type IssuedCouponDetailsRow = IssuedCouponRow & CouponTermsRow;
 
 /**
@@ -145,6 +149,16 @@ export class TypeOrmCouponRepository extends CouponRepository {
     return row ? toCouponTerms(row) : null;
   }
 
+  async findIssuedDetails(id: number): Promise<IssuedCouponDetails | null> {
+    const [row] = await this.db.query<IssuedCouponDetailsRow[]>(
+      `SELECT ${ISSUED_DETAILS_COLUMNS}
+         FROM issued_coupons ic JOIN coupons c ON c.id = ic.coupon_id
+        WHERE ic.id = ?`,
+      [id],
+    );
+    return row ? { issuedCoupon: toIssuedCoupon(row), terms: toCouponTerms(row) } : null;
+  }
+
   async findIssuedByIdForUpdate(id: number): Promise<IssuedCoupon | null> {
     const [row] = await this.db.query<IssuedCouponRow[]>(
       `SELECT ${ISSUED_COUPON_COLUMNS} FROM issued_coupons WHERE id = ? FOR UPDATE`,
@@ -168,8 +182,7 @@ export class TypeOrmCouponRepository extends CouponRepository {
   ): Promise<IssuedCouponDetails[]> {
     const filter = status ? statusFilter(status, now) : { sql: 'TRUE', parameters: [] };
     const rows = await this.db.query<IssuedCouponDetailsRow[]>(
-      `SELECT ic.id, ic.coupon_id, ic.user_id, ic.status, ic.issued_at, ic.expires_at, ic.used_at,
-              c.name, c.discount_type, c.discount_value, c.max_discount_amount, c.min_order_amount
+      `SELECT ${ISSUED_DETAILS_COLUMNS}
          FROM issued_coupons ic
          JOIN coupons c ON c.id = ic.coupon_id
         WHERE ic.user_id = ? AND ${filter.sql}

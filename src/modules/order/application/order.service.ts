@@ -23,6 +23,12 @@ export interface PlaceOrderCommand {
 /**
  * Orders and their payment. Every state change is one transaction that takes its locks in the
  * global order: order row → product rows (ascending id) → issued coupon → balance row.
+ *
+ * Locks only after the cheap checks: what a plain read can refuse (an order that does not exist
+ * or is someone else's, an unknown product, a short line, an issued coupon that cannot be used)
+ * is refused before any lock is queued for, and checked again under the lock. Inside a
+ * transaction the locking reads come first: a plain read there would open the snapshot that
+ * MariaDB's innodb_snapshot_isolation checks every later lock against.
  */
 @Injectable()
 export class OrderService {
@@ -39,8 +45,25 @@ export class OrderService {
 
   async place(actor: Actor, command: PlaceOrderCommand): Promise<Order> {
     actor.assertCanActFor(command.userId);
-    await this.products.assertAvailable(command.items);
+    await this.assertPlaceable(command);
     return this.transactions.run(() => this.placeInTransaction(command));
+  }
+
+  /**
+   * Refuses, with plain reads and before any lock, an order that placing would refuse: unknown
+   * products, lines above the stock, an issued coupon that is missing, someone else's, used,
+   * expired or above this order's amount. Prices never change, so the amount is the one
+   * `placeInTransaction` computes under the locks, where everything is checked again.
+   */
+  async assertPlaceable(command: PlaceOrderCommand): Promise<void> {
+    const products = await this.products.assertAvailable(command.items);
+    if (!command.issuedCouponId) return;
+    const byId = new Map(products.map((product) => [product.id, product]));
+    const amount = command.items.reduce(
+      (sum, line) => sum + orderLine(byId.get(line.productId)!, line.quantity).amount,
+      0,
+    );
+    await this.coupons.assertUsable(command.issuedCouponId, command.userId, amount);
   }
 
   /**
@@ -97,8 +120,9 @@ export class OrderService {
    * an insufficient balance rolls all of it back (the order stays payable).
    */
   async pay(actor: Actor, orderId: number): Promise<Order> {
+    const read = await this.get(actor, orderId);
     return this.transactions.run(async () => {
-      const order = await this.lockOwnedOrder(actor, orderId);
+      const order = await this.lockCurrent(read);
       const now = this.clock.now();
       order.pay(now);
       order.recordPayment(
@@ -113,8 +137,9 @@ export class OrderService {
 
   /** Cancels a pending or paid order: stock back, coupon back, paid amount refunded. */
   async cancel(actor: Actor, orderId: number): Promise<Order> {
+    const read = await this.get(actor, orderId);
     return this.transactions.run(async () => {
-      const order = await this.lockOwnedOrder(actor, orderId);
+      const order = await this.lockCurrent(read);
       const now = this.clock.now();
       const { refund } = order.cancel(now);
       await this.returnReservations(order);
@@ -134,9 +159,13 @@ export class OrderService {
    * working on (SKIP LOCKED), so every process may sweep at once. Returns true if it expired it.
    */
   async expireIfDue(orderId: number): Promise<boolean> {
+    const read = await this.orders.findById(orderId);
+    if (!read?.isExpiredAt(this.clock.now())) return false;
     return this.transactions.run(async () => {
-      const order = await this.orders.findByIdForUpdateSkipLocked(orderId);
-      if (!order || !order.expire(this.clock.now())) return false;
+      // null: another transaction is working on it; another status: it was paid or cancelled.
+      if ((await this.orders.lockStatusSkipLocked(read.id)) !== read.status) return false;
+      const order = read.copy();
+      if (!order.expire(this.clock.now())) return false;
       await this.returnReservations(order);
       await this.orders.updateStatus(order);
       return true;
@@ -147,11 +176,15 @@ export class OrderService {
     return this.orders.findExpiredIds(this.clock.now(), limit);
   }
 
-  private async lockOwnedOrder(actor: Actor, orderId: number): Promise<Order> {
-    const order = await this.orders.findByIdForUpdate(orderId);
-    if (!order) throw new OrderNotFoundError(orderId);
-    actor.assertCanActFor(order.userId);
-    return order;
+  /**
+   * Locks the row of an order that a plain read found (its owner was checked then and never
+   * changes) and returns the order as it now is: the order read, when its status is still the
+   * one read; otherwise it is read again, under the lock (a payment may have been added).
+   */
+  private async lockCurrent(read: Order): Promise<Order> {
+    const status = await this.orders.lockStatus(read.id);
+    if (status === read.status) return read.copy();
+    return (await this.orders.findById(read.id))!;
   }
 
   private async returnReservations(order: Order): Promise<void> {

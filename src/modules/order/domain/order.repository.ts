@@ -1,4 +1,5 @@
 import { Order } from './order';
+import { OrderStatus } from './order-status';
 import { Payment } from './payment';
 
 export interface OrderPage {
@@ -10,10 +11,14 @@ export interface OrderPage {
 export abstract class OrderRepository {
   /** The order with its lines and payment, in a bounded number of queries. */
   abstract findById(id: number): Promise<Order | null>;
-  /** Locks the order row (SELECT ... FOR UPDATE by primary key), then loads lines and payment. */
-  abstract findByIdForUpdate(id: number): Promise<Order | null>;
-  /** Same, but skips (returns null) when another transaction holds the row. */
-  abstract findByIdForUpdateSkipLocked(id: number): Promise<Order | null>;
+  /**
+   * Locks the row of an order known to exist (SELECT ... FOR UPDATE by primary key, nothing
+   * else read) and returns its status. Never called for an id that may not exist: that would
+   * take a gap lock at the end of the index, which every new order then waits on.
+   */
+  abstract lockStatus(id: number): Promise<OrderStatus>;
+  /** Same, but returns null without waiting when another transaction holds the row. */
+  abstract lockStatusSkipLocked(id: number): Promise<OrderStatus | null>;
   abstract findPageByUser(userId: number, page: number, size: number): Promise<OrderPage>;
   /** Ids of unpaid orders whose window has passed, oldest first (plain read, no lock). */
   abstract findExpiredIds(now: Date, limit: number): Promise<number[]>;

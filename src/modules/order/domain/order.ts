@@ -42,6 +42,11 @@ export class Order {
     return new Order({ ...props });
   }
 
+  /** An independent copy: changing it leaves this one as it was. */
+  copy(): Order {
+    return new Order({ ...this.props });
+  }
+
   /** A new, not yet stored order (id 0) for lines whose stock is already reserved. */
   static place(command: PlaceOrder): Order {
     if (command.items.length === 0) {

@@ -58,20 +58,21 @@ export class TypeOrmOrderRepository extends OrderRepository {
     return (await this.hydrate(rows))[0] ?? null;
   }
 
-  async findByIdForUpdate(id: number): Promise<Order | null> {
-    const rows = await this.db.query<OrderRow[]>(
-      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`,
+  async lockStatus(id: number): Promise<OrderStatus> {
+    const [row] = await this.db.query<Pick<OrderRow, 'status'>[]>(
+      'SELECT status FROM orders WHERE id = ? FOR UPDATE',
       [id],
     );
-    return (await this.hydrate(rows))[0] ?? null;
+    if (!row) throw new Error(`order ${id} was locked but does not exist`);
+    return row.status;
   }
 
-  async findByIdForUpdateSkipLocked(id: number): Promise<Order | null> {
-    const rows = await this.db.query<OrderRow[]>(
-      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE SKIP LOCKED`,
+  async lockStatusSkipLocked(id: number): Promise<OrderStatus | null> {
+    const [row] = await this.db.query<Pick<OrderRow, 'status'>[]>(
+      'SELECT status FROM orders WHERE id = ? FOR UPDATE SKIP LOCKED',
       [id],
     );
-    return (await this.hydrate(rows))[0] ?? null;
+    return row?.status ?? null;
   }
 
   async findPageByUser(userId: number, page: number, size: number): Promise<OrderPage> {

@@ -221,8 +221,10 @@ describe('ProductService', () => {
       expect(runs).toBe(1);
     });
 
-    it('throws PRODUCT_NOT_FOUND and writes nothing for an unknown id', async () => {
+    it('throws PRODUCT_NOT_FOUND for an unknown id with a plain read: no lock, no transaction', async () => {
       await expect(service.restock(99, 1)).rejects.toBeInstanceOf(ProductNotFoundError);
+      expect(repo.lockCalls).toEqual([]);
+      expect(runs).toBe(0);
       expect(repo.saveCalls).toBe(0);
     });
 
@@ -237,9 +239,8 @@ describe('ProductService', () => {
   describe('assertAvailable', () => {
     it('passes when every line is in stock, taking no lock and writing nothing', async () => {
       const a = repo.seed('a', 1, 2);
-      await expect(
-        service.assertAvailable([{ productId: a, quantity: 2 }]),
-      ).resolves.toBeUndefined();
+      const read = await service.assertAvailable([{ productId: a, quantity: 2 }]);
+      expect(read.map((product) => [product.id, product.stock])).toEqual([[a, 2]]);
       expect(repo.lockCalls).toEqual([]);
       expect(repo.saveCalls).toBe(0);
     });

@@ -82,9 +82,11 @@ export class ProductService {
   }
 
   async restock(id: number, quantity: number): Promise<Product> {
+    // A plain read first: a locking read of an id past the last product would take a gap lock
+    // that every product created meanwhile waits on.
+    await this.get(id);
     return this.transactions.run(async () => {
-      const [product] = await this.products.findManyForUpdate([id]);
-      if (!product) throw new ProductNotFoundError(id);
+      const product = (await this.lockAll([{ productId: id, quantity }])).get(id)!;
       product.restock(quantity);
       await this.products.saveStock([product], this.clock.now());
       this.listCache.clear();
@@ -94,9 +96,9 @@ export class ProductService {
 
   /**
    * Rejects unknown products and lines above the current stock with a plain read, before any
-   * lock is queued for; `reserve` checks again under the lock.
+   * lock is queued for; `reserve` checks again under the lock. Returns the products read.
    */
-  async assertAvailable(lines: StockLine[]): Promise<void> {
+  async assertAvailable(lines: StockLine[]): Promise<Product[]> {
     const products = await this.products.findManyByIds(lines.map((line) => line.productId));
     const byId = new Map(products.map((product) => [product.id, product]));
     for (const line of lines) {
@@ -105,6 +107,7 @@ export class ProductService {
       if (line.quantity > product.stock)
         throw new OutOfStockError(product.id, line.quantity, product.stock);
     }
+    return products;
   }
 
   /**
