@@ -1616,7 +1616,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first successful response without doing the work again (header `Idempotent-Replayed: true`). A failed request does not use up its key. */
+        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first response, status and body, without doing the work again (header `Idempotent-Replayed: true`): a business refusal such as 409 INSUFFICIENT_BALANCE is replayed too. Only a request refused before it ran (400, 401, 403, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 429, 5xx) leaves its key unused, so its retry runs afresh. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -2430,7 +2430,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first successful response without doing the work again (header `Idempotent-Replayed: true`). A failed request does not use up its key. */
+        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first response, status and body, without doing the work again (header `Idempotent-Replayed: true`): a business refusal such as 409 INSUFFICIENT_BALANCE is replayed too. Only a request refused before it ran (400, 401, 403, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 429, 5xx) leaves its key unused, so its retry runs afresh. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -2743,7 +2743,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first successful response without doing the work again (header `Idempotent-Replayed: true`). A failed request does not use up its key. */
+        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first response, status and body, without doing the work again (header `Idempotent-Replayed: true`): a business refusal such as 409 INSUFFICIENT_BALANCE is replayed too. Only a request refused before it ran (400, 401, 403, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 429, 5xx) leaves its key unused, so its retry runs afresh. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -2929,7 +2929,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first successful response without doing the work again (header `Idempotent-Replayed: true`). A failed request does not use up its key. */
+        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first response, status and body, without doing the work again (header `Idempotent-Replayed: true`): a business refusal such as 409 INSUFFICIENT_BALANCE is replayed too. Only a request refused before it ran (400, 401, 403, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 429, 5xx) leaves its key unused, so its retry runs afresh. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -3779,7 +3779,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first successful response without doing the work again (header `Idempotent-Replayed: true`). A failed request does not use up its key. */
+        /** @description Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first response, status and body, without doing the work again (header `Idempotent-Replayed: true`): a business refusal such as 409 INSUFFICIENT_BALANCE is replayed too. Only a request refused before it ran (400, 401, 403, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 429, 5xx) leaves its key unused, so its retry runs afresh. */
         'Idempotency-Key'?: string;
       };
       path: {

@@ -499,10 +499,20 @@ describe('cart (HTTP contract)', () => {
         expect(await cartRows()).toHaveLength(2);
       });
 
-      it('does not use up a key on a failed checkout', async () => {
-        expectErrorBody(await keyed('checkout-3', {}), 409, 'CART_EMPTY');
+      it('replays a refused checkout as it was first answered (409 CART_EMPTY), even once the cart is full', async () => {
+        const first = await keyed('checkout-3', {});
+        expectErrorBody(first, 409, 'CART_EMPTY');
         await fillCart();
         const res = await keyed('checkout-3', {});
+        expect([res.status, res.headers['idempotent-replayed']]).toEqual([409, 'true']);
+        expect(res.body).toStrictEqual(first.body);
+        expect((await keyed('checkout-4', {})).status).toBe(201);
+      });
+
+      it('does not use up a key on a checkout refused before it ran (400)', async () => {
+        expectErrorBody(await keyed('checkout-5', { productIds: 'all' }), 400, 'VALIDATION_FAILED');
+        await fillCart();
+        const res = await keyed('checkout-5', {});
         expect(res.status).toBe(201);
         expect(res.headers['idempotent-replayed']).toBeUndefined();
       });

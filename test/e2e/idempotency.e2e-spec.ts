@@ -107,27 +107,45 @@ describe('Idempotency-Key (HTTP contract)', () => {
     expect(await balance(5)).toBe(200);
   });
 
-  describe('a failed request does not use up its key', () => {
+  describe('a business refusal is the first response: stored and replayed', () => {
+    it('409 BALANCE_LIMIT_EXCEEDED is replayed, status and body, even once there is room', async () => {
+      await t.dataSource.query('INSERT INTO balances (user_id, amount) VALUES (5, ?)', [
+        t.config.balanceMax,
+      ]);
+      const first = await charge(5, 100, 'full');
+      expectErrorBody(first, 409, 'BALANCE_LIMIT_EXCEEDED');
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      await t.dataSource.query('UPDATE balances SET amount = 0 WHERE user_id = 5');
+
+      const retry = await charge(5, 100, 'full');
+
+      expect(retry.status).toBe(409);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(await balance(5)).toBe(0);
+    });
+
+    it('404 ORDER_NOT_FOUND on a keyed payment is replayed too', async () => {
+      const pay = () =>
+        request(t.baseUrl)
+          .post('/api/v1/orders/424242/payment')
+          .set(t.auth(5))
+          .set('Idempotency-Key', 'no-such-order');
+      const first = await pay();
+      expectErrorBody(first, 404, 'ORDER_NOT_FOUND');
+      const again = await pay();
+      expect([again.status, again.headers['idempotent-replayed']]).toEqual([404, 'true']);
+      expect(again.body).toEqual(first.body);
+    });
+  });
+
+  describe('a request refused before it ran does not use up its key', () => {
     it('after a 400, the same key runs a corrected request', async () => {
       expectValidationError(await charge(5, 0, 'fix-me'), 'amount');
       const res = await charge(5, 100, 'fix-me');
       expect(res.status).toBe(200);
       expect(res.headers['idempotent-replayed']).toBeUndefined();
       expect(await balance(5)).toBe(100);
-    });
-
-    it('after a 409 BALANCE_LIMIT_EXCEEDED, a retry of the same request runs once there is room', async () => {
-      await t.dataSource.query('INSERT INTO balances (user_id, amount) VALUES (5, ?)', [
-        t.config.balanceMax,
-      ]);
-      expectErrorBody(await charge(5, 100, 'full'), 409, 'BALANCE_LIMIT_EXCEEDED');
-      await t.dataSource.query('UPDATE balances SET amount = 0 WHERE user_id = 5');
-
-      const retry = await charge(5, 100, 'full');
-
-      expect(retry.status).toBe(200);
-      expect(retry.body).toEqual({ userId: 5, balance: 100 });
-      expect(retry.headers['idempotent-replayed']).toBeUndefined();
     });
 
     it('after a 403, the key is still free for its owner', async () => {

@@ -925,17 +925,25 @@ describe('orders (HTTP contract)', () => {
       expect(await countRows(t.dataSource, 'orders')).toBe(2);
     });
 
-    it('a failed request does not use up its key', async () => {
+    it('a business refusal (409 OUT_OF_STOCK) is the first response: replayed, even after a restock', async () => {
       const p = await insertProduct(t.dataSource, 1_000, 1);
       const body = { userId: 1, items: [{ productId: p, quantity: 2 }] };
-      expectErrorBody(await placeOrder(1, body, withKey(1, 'retry-me')), 409, 'OUT_OF_STOCK');
+      const first = await placeOrder(1, body, withKey(1, 'retry-me'));
+      expectErrorBody(first, 409, 'OUT_OF_STOCK');
       await t.dataSource.query('UPDATE products SET stock = 5 WHERE id = ?', [p]);
 
-      const retry = await placeOrder(1, body, withKey(1, 'retry-me'));
+      expectReplay(first, await placeOrder(1, body, withKey(1, 'retry-me')));
+      expect(await countRows(t.dataSource, 'orders')).toBe(0);
+      expect((await placeOrder(1, body, withKey(1, 'new-key'))).status).toBe(201);
+    });
 
-      expect(retry.status).toBe(201);
-      expect(retry.headers['idempotent-replayed']).toBeUndefined();
-      expect(await countRows(t.dataSource, 'orders')).toBe(1);
+    it('a request refused before it ran (403) does not use up its key', async () => {
+      const p = await insertProduct(t.dataSource, 1_000, 5);
+      const body = { userId: 1, items: [{ productId: p, quantity: 1 }] };
+      expectErrorBody(await placeOrder(2, body, withKey(2, 'mine')), 403, 'FORBIDDEN');
+      const own = await placeOrder(2, { ...body, userId: 2 }, withKey(2, 'mine'));
+      expect(own.status).toBe(201);
+      expect(own.headers['idempotent-replayed']).toBeUndefined();
     });
 
     it('/payment: the same key replays the 200 without a second payment; on another order it is 422', async () => {
@@ -958,16 +966,18 @@ describe('orders (HTTP contract)', () => {
       expect(await balance(1)).toBe(8_000);
     });
 
-    it('/payment: an INSUFFICIENT_BALANCE failure leaves the key usable once the balance is there', async () => {
+    it('/payment: 409 INSUFFICIENT_BALANCE is replayed, even once the balance is there; a new key pays', async () => {
       const p = await insertProduct(t.dataSource, 1_000, 10);
       const order = await placed(1, [{ productId: p, quantity: 1 }]);
-      expectErrorBody(await pay(order.id, withKey(1, 'pay-later')), 409, 'INSUFFICIENT_BALANCE');
+      const first = await pay(order.id, withKey(1, 'pay-later'));
+      expectErrorBody(first, 409, 'INSUFFICIENT_BALANCE');
       await setBalance(t.dataSource, 1, 1_000);
 
-      const res = await pay(order.id, withKey(1, 'pay-later'));
+      expectReplay(first, await pay(order.id, withKey(1, 'pay-later')));
+      expect(await balance(1)).toBe(1_000);
+      expect(await orderStatusRow(order.id)).toBe('PENDING_PAYMENT');
 
-      expect(res.status).toBe(200);
-      expect(res.headers['idempotent-replayed']).toBeUndefined();
+      expect((await pay(order.id, withKey(1, 'pay-now'))).status).toBe(200);
       expect(await balance(1)).toBe(0);
     });
 

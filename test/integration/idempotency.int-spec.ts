@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { QueryRunner } from 'typeorm';
 import { requestFingerprint } from '../../src/common/idempotency/request-fingerprint';
 import { expectErrorBody } from '../support/error-assertions';
+import { insertProduct } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('Idempotency-Key (real database, several processes)', () => {
@@ -135,20 +136,71 @@ describe('Idempotency-Key (real database, several processes)', () => {
     expect(await ledger(6)).toBe(1);
   });
 
-  it('a failed request (a charge over the limit) does not use up its key', async () => {
-    await t.dataSource.query('INSERT INTO balances (user_id, amount) VALUES (7, ?)', [
-      t.config.balanceMax - 10,
+  it('a business refusal is stored and replayed: a keyed payment refused for its balance stays refused', async () => {
+    const product = await insertProduct(t.dataSource, 5_000, 5);
+    const order = (
+      await request(t.baseUrl)
+        .post('/api/v1/orders')
+        .set(t.auth(7))
+        .send({ userId: 7, items: [{ productId: product, quantity: 1 }] })
+        .expect(201)
+    ).body as { id: number };
+    const pay = (app: TestApp) =>
+      request(app.baseUrl)
+        .post(`/api/v1/orders/${order.id}/payment`)
+        .set(app.auth(7))
+        .set('Idempotency-Key', 'pay-once');
+
+    const first = await pay(t);
+    expectErrorBody(first, 409, 'INSUFFICIENT_BALANCE');
+    expect(await keyRows()).toEqual([
+      { user_id: 7, idem_key: 'pay-once', status: 'COMPLETED', response_status: 409 },
     ]);
+    await charge(t, 7, 10_000, 'top-up').expect(200);
 
-    expectErrorBody(await charge(t, 7, 11, 'retry-me'), 409, 'BALANCE_LIMIT_EXCEEDED');
-    expect(await keyRows()).toEqual([]);
-    expect(await ledger(7)).toBe(0);
+    // Before: the retry ran again and, after the charge, paid. Now it is the first answer again.
+    for (const app of [t, other]) {
+      const retry = await pay(app);
+      expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([409, 'true']);
+      expect(retry.body).toEqual(first.body);
+    }
+    expect(await balance(7)).toBe(10_000);
+    const [row] = await t.dataSource.query('SELECT status FROM orders WHERE id = ?', [order.id]);
+    expect(row.status).toBe('PENDING_PAYMENT');
+    // A new key is a new request: it pays.
+    const fresh = await request(t.baseUrl)
+      .post(`/api/v1/orders/${order.id}/payment`)
+      .set(t.auth(7))
+      .set('Idempotency-Key', 'pay-again');
+    expect(fresh.status).toBe(200);
+    expect(await balance(7)).toBe(5_000);
+  });
 
-    await t.dataSource.query('UPDATE balances SET amount = 0 WHERE user_id = 7');
-    const retry = await charge(t, 7, 11, 'retry-me');
-    expect(retry.status).toBe(200);
-    expect(retry.headers['idempotent-replayed']).toBeUndefined();
-    expect(retry.body).toEqual({ userId: 7, balance: 11 });
+  it('a slow first request keeps its key while it runs, past its lease: a retry meanwhile is 409, never a second run', async () => {
+    const slowApp = await startTestApp({ IDEMPOTENCY_LEASE_SECONDS: '1' });
+    try {
+      const lock = await lockBalanceRow(11);
+      let first: Promise<request.Response>;
+      try {
+        first = charge(slowApp, 11, 900, 'slow-lease').then((r) => r);
+        await waitFor(async () => (await keyRows()).length === 1);
+        // Twice the lease: the claim would have run out, and this retry taken it over.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const retry = await charge(other, 11, 900, 'slow-lease');
+        expectErrorBody(retry, 409, 'IDEMPOTENCY_KEY_IN_PROGRESS');
+      } finally {
+        await lock.release();
+      }
+      const done = await first;
+      expect(done.status).toBe(200);
+      expect(done.body).toEqual({ userId: 11, balance: 900 });
+      const replay = await charge(other, 11, 900, 'slow-lease');
+      expect([replay.status, replay.headers['idempotent-replayed']]).toEqual([200, 'true']);
+      expect(await balance(11)).toBe(900);
+      expect(await ledger(11)).toBe(1);
+    } finally {
+      await slowApp.close();
+    }
   });
 
   describe('a claim whose process died', () => {

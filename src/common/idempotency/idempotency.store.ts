@@ -27,13 +27,17 @@ interface KeyRow {
 @Injectable()
 export class IdempotencyStore {
   /**
-   * How long an in-flight claim blocks retries (IDEMPOTENCY_LEASE_SECONDS, default 10 s). A
-   * request whose process died, or whose release failed because the database was away, leaves
-   * its claim behind (its business transaction rolled back); after this lease a retry takes the
-   * claim over and does the work. A slow-but-alive first request can never complete after a
-   * takeover: completion checks the claim token inside the business transaction.
+   * How long an in-flight claim blocks retries without being renewed (IDEMPOTENCY_LEASE_SECONDS,
+   * default 10 s). The request renews it while it runs (`renew`, every third of the lease), so
+   * a slow first request keeps its key however long it legitimately takes: waiting for a pool
+   * connection, for locks, and through deadlock retries. A request whose process died, or whose
+   * release failed because the database was away, leaves its claim behind (its business
+   * transaction rolled back) and renews it no more; one lease later a retry takes the claim over
+   * and does the work. A first request that lost its claim anyway (its renewals failed for a
+   * whole lease) can never complete after the takeover: completion checks the claim token inside
+   * the business transaction.
    */
-  private readonly leaseMs: number;
+  readonly leaseMs: number;
 
   constructor(
     private readonly db: TransactionRunner,
@@ -94,7 +98,19 @@ export class IdempotencyStore {
       : { kind: 'in-progress' };
   }
 
-  /** Stores the response; must run inside the business transaction so both commit together. */
+  /** Pushes the lease of a claim that is still ours out by a whole lease from `now`. */
+  async renew(id: number, token: string, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE idempotency_keys SET locked_until = ?
+        WHERE id = ? AND claim_token = ? AND status = 'IN_PROGRESS'`,
+      [new Date(now.getTime() + this.leaseMs), id, token],
+    );
+  }
+
+  /**
+   * Stores the response. For a success it runs inside the business transaction, so both commit
+   * together; a business refusal (whose transaction rolled back) is stored on its own.
+   */
   async complete(id: number, token: string, status: number, body: unknown): Promise<void> {
     const updated = await this.db.query<{ affectedRows: number }>(
       `UPDATE idempotency_keys SET status = 'COMPLETED', response_status = ?, response_body = ?

@@ -12,8 +12,9 @@ export const Idempotent = () =>
       required: false,
       description:
         'Optional, 1-100 printable ASCII characters. For 24 h the same key with the same request returns the first ' +
-        'successful response without doing the work again (header `Idempotent-Replayed: true`). A failed request ' +
-        'does not use up its key.',
+        'response, status and body, without doing the work again (header `Idempotent-Replayed: true`): a business ' +
+        'refusal such as 409 INSUFFICIENT_BALANCE is replayed too. Only a request refused before it ran (400, 401, ' +
+        '403, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 429, 5xx) leaves its key unused, so its retry runs afresh.',
       schema: { type: 'string', minLength: 1, maxLength: 100 },
     }),
     ApiErrors('IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED'),
