@@ -10,7 +10,7 @@ import { sendError } from './common/errors/error-body';
 import { assertBodyDepth } from './common/validation/body-depth';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { setupSwagger } from './common/http/swagger';
-import { AppConfig } from './config/app-config';
+import { AppConfig, TrustProxy } from './config/app-config';
 
 export const API_PREFIX = 'api/v1';
 /** Largest accepted request body. The largest legitimate body (a 50-line order) is under 4 KiB. */
@@ -49,9 +49,17 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
   return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-export function createFastifyAdapter(logger: PinoLogger): FastifyAdapter {
+/**
+ * `trustProxy` (TRUST_PROXY) decides where `request.ip`, the address that rate limiting and the
+ * request log use, comes from: the peer, or X-Forwarded-For as far as the proxies are trusted.
+ */
+export function createFastifyAdapter(
+  logger: PinoLogger,
+  trustProxy: TrustProxy = false,
+): FastifyAdapter {
   return new JsonOnlyFastifyAdapter({
     loggerInstance: logger,
+    trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: requestId,

@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register(config),
-      createFastifyAdapter(logger),
+      createFastifyAdapter(logger, config.trustProxy),
       { logger: new PinoNestLogger(logger), abortOnError: false },
     );
     await configureApp(app, config);

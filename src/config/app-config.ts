@@ -1,3 +1,6 @@
+/** Which proxies may say who the client is (`X-Forwarded-For`): Fastify's `trustProxy`. */
+export type TrustProxy = boolean | number | string[];
+
 /** Typed, validated configuration. Built once at start-up by `loadConfig`. */
 export class AppConfig {
   nodeEnv!: string;
@@ -36,6 +39,8 @@ export class AppConfig {
   chargeMax!: number;
   balanceMax!: number;
   rateLimitPerMinute!: number;
+  /** Off: the client address is the peer's. Else X-Forwarded-For is read, as far as trusted. */
+  trustProxy!: TrustProxy;
   docsEnabled!: boolean;
   seedDemoData!: boolean;
 

@@ -115,6 +115,12 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://not-redis'],
     ['DATA_PLATFORM_URL', 'not a url'],
     ['DATA_PLATFORM_URL', 'ftp://platform'],
+    ['TRUST_PROXY', '0'],
+    ['TRUST_PROXY', 'maybe'],
+    ['TRUST_PROXY', '10.0.0.1, nonsense'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '300.1.1.1'],
+    ['TRUST_PROXY', '10.0.0.1/8/8'],
   ])('rejects %s=%p, naming the key', (key, value) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);
@@ -137,6 +143,23 @@ describe('loadConfig', () => {
     ['no', false],
   ])('reads DOCS_ENABLED=%s as %p', (value, expected) => {
     expect(loadConfig({ DOCS_ENABLED: value }).docsEnabled).toBe(expected);
+  });
+
+  it.each<[string | undefined, boolean | number | string[]]>([
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    [
+      ' 10.0.0.0/8, 2001:db8::/32 ,loopback,::1',
+      ['10.0.0.0/8', '2001:db8::/32', 'loopback', '::1'],
+    ],
+  ])('reads TRUST_PROXY=%p as Fastify trustProxy %p', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(
+      expected,
+    );
   });
 
   it('reads the reliability knobs: pool acquire timeout and idempotency lease', () => {

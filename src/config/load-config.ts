@@ -1,4 +1,5 @@
-import { AppConfig } from './app-config';
+import { isIP } from 'node:net';
+import { AppConfig, TrustProxy } from './app-config';
 
 export const DEFAULT_JWT_SECRET = 'local-dev-secret-change-me';
 
@@ -53,6 +54,7 @@ export function loadConfig(env: Env): AppConfig {
     chargeMax: read.int('CHARGE_MAX', 10_000_000, 1, Number.MAX_SAFE_INTEGER),
     balanceMax: read.int('BALANCE_MAX', 1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
     rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
     docsEnabled: read.bool('DOCS_ENABLED', true),
     seedDemoData: read.bool('SEED_DEMO_DATA', nodeEnv !== 'production'),
   });
@@ -132,6 +134,28 @@ class EnvReader {
     return value as T;
   }
 
+  /**
+   * Fastify's `trustProxy`: off, `true` (every hop), a hop count, or a comma-separated list of
+   * proxy addresses and CIDR ranges (and proxy-addr's `loopback`, `linklocal`, `uniquelocal`).
+   */
+  trustProxy(key: string): TrustProxy {
+    const value = this.raw(key);
+    if (value === undefined || ['false', 'no'].includes(value.toLowerCase())) return false;
+    if (['true', 'yes'].includes(value.toLowerCase())) return true;
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      if (hops >= 1 && hops <= 100) return hops;
+    } else {
+      const addresses = value.split(',').map((entry) => entry.trim());
+      if (addresses.every(isProxyAddress)) return addresses;
+    }
+    this.problems.push(
+      `${key} must be true, false, a hop count from 1 to 100, or a comma-separated list of ` +
+        `IP addresses or CIDR ranges (got "${value}")`,
+    );
+    return false;
+  }
+
   url(key: string, protocols: string[]): string | null {
     const value = this.raw(key);
     if (value === undefined) return null;
@@ -144,4 +168,15 @@ class EnvReader {
     this.problems.push(`${key} must be a ${protocols.join(' or ')} URL (got "${value}")`);
     return null;
   }
+}
+
+const PROXY_ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_ADDRESS_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup';
@@ -30,13 +31,17 @@ export interface TestApp {
 /**
  * Starts the real application (same module, same configureApp as main.ts) on this worker's
  * test database. Two calls give two independent instances (two pools) on one database.
+ * `logTo` receives the app's log lines (with a LOG_LEVEL in `env` that writes them).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  { logTo }: { logTo?: DestinationStream } = {},
+): Promise<TestApp> {
   const config = testConfig({ dbName: await workerDatabase(), env });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logTo);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
-    createFastifyAdapter(logger),
+    createFastifyAdapter(logger, config.trustProxy),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   await configureApp(app, config);
