@@ -9,6 +9,7 @@ import { answerClientError } from './common/errors/client-error';
 import { sendError } from './common/errors/error-body';
 import { assertBodyDepth } from './common/validation/body-depth';
 import { createValidationPipe } from './common/validation/validation.pipe';
+import { installConditionalGet } from './common/http/http-cache';
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, TrustProxy } from './config/app-config';
 
@@ -87,6 +88,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     void reply.header('x-request-id', request.id);
   });
   fastify.addHook('preValidation', async (request) => assertBodyDepth(request.body));
+  // ETag and 304 for the public catalogue reads (see common/http/http-cache.ts).
+  installConditionalGet(fastify);
   // Built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
   const securityHeaders = helmet({
     contentSecurityPolicy: {

@@ -50,7 +50,8 @@ export function loadConfig(env: Env): AppConfig {
     },
     orderPaymentTtlSeconds: read.int('ORDER_PAYMENT_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     popularCacheTtlSeconds: read.int('POPULAR_CACHE_TTL_SECONDS', 60, 0, 24 * 3600),
-    productListCacheMs: read.int('PRODUCT_LIST_CACHE_MS', 1000, 0, 60_000),
+    // The contract bounds a page's age at 1 s.
+    productListCacheMs: read.int('PRODUCT_LIST_CACHE_MS', 1000, 0, 1000),
     chargeMax: read.int('CHARGE_MAX', 10_000_000, 1, Number.MAX_SAFE_INTEGER),
     balanceMax: read.int('BALANCE_MAX', 1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
     rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),

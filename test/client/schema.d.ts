@@ -30,7 +30,7 @@ export interface paths {
     };
     /**
      * List products, ordered by id
-     * @description Page by `page`/`size`, or by `cursor` (keyset: pass the previous answer's `nextCursor`). Answers may be up to PRODUCT_LIST_CACHE_MS (default 1 s) old.
+     * @description Page by `page`/`size`, or by `cursor` (keyset: pass the previous answer's `nextCursor`). A page may be up to 1 s old (`Cache-Control: public, max-age=1`): this process may serve it from its page cache (PRODUCT_LIST_CACHE_MS, then with `Age`), and any HTTP cache may keep it for what is left of that second. `ETag` / `If-None-Match` → 304.
      */
     get: operations['listProducts'];
     put?: never;
@@ -49,7 +49,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get one product */
+    /**
+     * Get one product
+     * @description Always the committed state: `Cache-Control: public, max-age=0` (revalidate with `If-None-Match` for a 304).
+     */
     get: operations['getProduct'];
     put?: never;
     post?: never;
@@ -154,7 +157,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get a coupon with how many are issued and remain */
+    /**
+     * Get a coupon with how many are issued and remain
+     * @description Always the committed state: `Cache-Control: public, max-age=0` (revalidate with `If-None-Match` for a 304).
+     */
     get: operations['getCoupon'];
     put?: never;
     post?: never;
@@ -364,7 +370,7 @@ export interface paths {
     };
     /**
      * Top sellers of the last days
-     * @description Units sold in orders paid within the last `days` UTC calendar days (today included); refunded orders do not count; ties by productId ascending. Sales are counted from the outbox about a second after payment, and answers may be cached for up to POPULAR_CACHE_TTL_SECONDS (default 60).
+     * @description Units sold in orders paid within the last `days` UTC calendar days (today included); refunded orders do not count; ties by productId ascending. Sales are counted from the outbox about a second after payment, and an answer may be up to POPULAR_CACHE_TTL_SECONDS (default 60) old (`Cache-Control: public, max-age=N`): this service may serve it from its cache (then with `Age`), and any HTTP cache may keep it for what is left of that time. `ETag` / `If-None-Match` → 304.
      */
     get: operations['listPopularProducts'];
     put?: never;
@@ -1030,7 +1036,10 @@ export interface operations {
         /** @description Keyset paging: the `nextCursor` of the previous page. Deep pages are as fast as the first. Cannot be combined with `page`. */
         cursor?: string;
       };
-      header?: never;
+      header?: {
+        /** @description The `ETag` of an answer you hold (or several, comma-separated, or `*`): 304 with no body while it is current. */
+        'If-None-Match'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1039,11 +1048,30 @@ export interface operations {
       /** @description OK */
       200: {
         headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ProductPageResponse'];
         };
+      };
+      /** @description Not modified: the answer you hold (its `ETag` in `If-None-Match`) is current. No body. */
+      304: {
+        headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description - `VALIDATION_FAILED`: the body, query or path is invalid; `details` lists each field and reason */
       400: {
@@ -1250,7 +1278,10 @@ export interface operations {
   getProduct: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The `ETag` of an answer you hold (or several, comma-separated, or `*`): 304 with no body while it is current. */
+        'If-None-Match'?: string;
+      };
       path: {
         /** @description A positive integer id */
         id: number;
@@ -1262,11 +1293,30 @@ export interface operations {
       /** @description OK */
       200: {
         headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ProductResponse'];
         };
+      };
+      /** @description Not modified: the answer you hold (its `ETag` in `If-None-Match`) is current. No body. */
+      304: {
+        headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description - `VALIDATION_FAILED`: the body, query or path is invalid; `details` lists each field and reason */
       400: {
@@ -2045,7 +2095,10 @@ export interface operations {
   getCoupon: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The `ETag` of an answer you hold (or several, comma-separated, or `*`): 304 with no body while it is current. */
+        'If-None-Match'?: string;
+      };
       path: {
         /** @description A positive integer id */
         couponId: number;
@@ -2057,11 +2110,30 @@ export interface operations {
       /** @description OK */
       200: {
         headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CouponResponse'];
         };
+      };
+      /** @description Not modified: the answer you hold (its `ETag` in `If-None-Match`) is current. No body. */
+      304: {
+        headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description - `VALIDATION_FAILED`: the body, query or path is invalid; `details` lists each field and reason */
       400: {
@@ -4069,7 +4141,10 @@ export interface operations {
         days?: number;
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description The `ETag` of an answer you hold (or several, comma-separated, or `*`): 304 with no body while it is current. */
+        'If-None-Match'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4078,11 +4153,30 @@ export interface operations {
       /** @description OK */
       200: {
         headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['PopularProductResponse'][];
         };
+      };
+      /** @description Not modified: the answer you hold (its `ETag` in `If-None-Match`) is current. No body. */
+      304: {
+        headers: {
+          /** @description A strong tag of this representation (a hash of the body). Send it back in `If-None-Match` to get 304 while it is still current. */
+          ETag?: string;
+          /** @description `public, max-age=N`: any cache may reuse the answer until it is N seconds old (counting `Age`), then revalidate it with `If-None-Match`. */
+          'Cache-Control'?: string;
+          /** @description Only on an answer this service took from a cache of its own: how many seconds old it already is (rounded up), which HTTP caches count against `max-age`. */
+          Age?: number;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description - `VALIDATION_FAILED`: the body, query or path is invalid; `details` lists each field and reason */
       400: {

@@ -71,4 +71,21 @@ describe('TtlCache', () => {
     cache.clear();
     expect(await cache.getOrLoad('a', async () => 'a2')).toBe('a2');
   });
+
+  it('does not keep, nor share, a load that began before a clear', async () => {
+    const cache = new TtlCache<string>(1_000, 10, now);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const early = cache.getOrLoad('k', async () => {
+      await gate;
+      return 'read before the change';
+    });
+    cache.clear();
+    const late = cache.getOrLoad('k', async () => 'read after the change');
+    release();
+
+    expect(await early).toBe('read before the change');
+    expect(await late).toBe('read after the change');
+    expect(await cache.getOrLoad('k', async () => 'loaded again')).toBe('read after the change');
+  });
 });

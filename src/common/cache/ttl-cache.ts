@@ -6,6 +6,8 @@ export class TtlCache<T> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
   /** Loads in progress: concurrent misses of one key share a single load. */
   private readonly loading = new Map<string, Promise<T>>();
+  /** Bumped by `clear`: a load that began before it may have read what the clear is about. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -23,12 +25,15 @@ export class TtlCache<T> {
     if (hit && hit.expiresAt > this.now()) return hit.value;
     const pending = this.loading.get(key);
     if (pending) return pending;
+    const generation = this.generation;
     const loaded = load()
       .then((value) => {
-        this.store(key, value);
+        if (generation === this.generation) this.store(key, value);
         return value;
       })
-      .finally(() => this.loading.delete(key));
+      .finally(() => {
+        if (this.loading.get(key) === loaded) this.loading.delete(key);
+      });
     this.loading.set(key, loaded);
     return loaded;
   }
@@ -40,8 +45,14 @@ export class TtlCache<T> {
     this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
   }
 
-  /** Forgets every entry; a load already in progress still completes for its waiters. */
+  /**
+   * Forgets every entry. A load already in progress still answers the callers that were
+   * waiting for it, but is not kept, and later callers start a load of their own: what it read
+   * may predate the change the clear is for.
+   */
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
+    this.loading.clear();
   }
 }

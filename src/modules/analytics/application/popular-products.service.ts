@@ -15,6 +15,13 @@ export interface PopularProduct {
   soldQuantity: number;
 }
 
+/** A ranking and when it was computed (it may be served from a cache since). */
+export interface PopularRanking {
+  products: PopularProduct[];
+  /** Epoch ms: kept as a number so that it survives the shared cache's JSON. */
+  computedAt: number;
+}
+
 const DAY_MS = 24 * 3600 * 1000;
 const LOCAL_LAYER_MAX_MS = 1_000;
 
@@ -27,7 +34,7 @@ const LOCAL_LAYER_MAX_MS = 1_000;
 export class PopularProductsService {
   private readonly logger = new Logger(PopularProductsService.name);
   private readonly ttlMs: number;
-  private readonly local: TtlCache<PopularProduct[]>;
+  private readonly local: TtlCache<PopularRanking>;
   /** Deployments sharing one Redis must not share answers: keys carry the database name. */
   private readonly keyPrefix: string;
 
@@ -40,10 +47,10 @@ export class PopularProductsService {
   ) {
     this.ttlMs = config.popularCacheTtlSeconds * 1000;
     this.local = new TtlCache(Math.min(this.ttlMs, LOCAL_LAYER_MAX_MS));
-    this.keyPrefix = `popular:v1:${config.db.name}`;
+    this.keyPrefix = `popular:v2:${config.db.name}`;
   }
 
-  async top(days: number, limit: number): Promise<PopularProduct[]> {
+  async top(days: number, limit: number): Promise<PopularRanking> {
     if (this.ttlMs === 0) return this.compute(days, limit);
     const key = `${this.keyPrefix}:${days}:${limit}`;
     // A short in-process layer in front of the shared cache: hot reads skip the Redis round
@@ -51,12 +58,8 @@ export class PopularProductsService {
     return this.local.getOrLoad(key, () => this.fromSharedCache(key, days, limit));
   }
 
-  private async fromSharedCache(
-    key: string,
-    days: number,
-    limit: number,
-  ): Promise<PopularProduct[]> {
-    const cached = await this.cache.get<PopularProduct[]>(key).catch((error: Error) => {
+  private async fromSharedCache(key: string, days: number, limit: number): Promise<PopularRanking> {
+    const cached = await this.cache.get<PopularRanking>(key).catch((error: Error) => {
       this.logger.warn(`popular cache read failed: ${error.message}`);
       return undefined;
     });
@@ -68,15 +71,14 @@ export class PopularProductsService {
     return fresh;
   }
 
-  private async compute(days: number, limit: number): Promise<PopularProduct[]> {
-    const fromDate = new Date(this.clock.now().getTime() - (days - 1) * DAY_MS)
-      .toISOString()
-      .slice(0, 10);
+  private async compute(days: number, limit: number): Promise<PopularRanking> {
+    const now = this.clock.now();
+    const fromDate = new Date(now.getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
     const sellers = await this.sales.topSellers(fromDate, limit);
     const products = new Map(
       (await this.products.findMany(sellers.map((s) => s.productId))).map((p) => [p.id, p]),
     );
-    return sellers
+    const ranked = sellers
       .filter((seller) => products.has(seller.productId))
       .map((seller, index) => {
         const product = products.get(seller.productId)!;
@@ -88,5 +90,6 @@ export class PopularProductsService {
           soldQuantity: seller.soldQuantity,
         };
       });
+    return { products: ranked, computedAt: now.getTime() };
   }
 }

@@ -1,7 +1,14 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { AdminOnly, Public } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
+import {
+  ALWAYS_CURRENT,
+  CACHE_HEADERS,
+  cachePublicly,
+  ConditionalGet,
+} from '../../../common/http/http-cache';
 import { IdParam } from '../../../common/validation/id-param';
 import { CouponService } from '../application/coupon.service';
 import { CouponResponse } from './dto/coupon.response';
@@ -66,11 +73,18 @@ export class CouponController {
   @ApiOperation({
     operationId: 'getCoupon',
     summary: 'Get a coupon with how many are issued and remain',
+    description: ALWAYS_CURRENT,
   })
-  @ApiOkResponse({ type: CouponResponse })
+  @ApiOkResponse({ type: CouponResponse, headers: CACHE_HEADERS })
+  @ConditionalGet()
   @ApiErrors(400, 'COUPON_NOT_FOUND', 429)
-  async get(@IdParam('couponId') couponId: number): Promise<CouponResponse> {
-    return CouponResponse.from(await this.coupons.get(couponId));
+  async get(
+    @IdParam('couponId') couponId: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CouponResponse> {
+    const coupon = await this.coupons.get(couponId);
+    cachePublicly(reply, 0);
+    return CouponResponse.from(coupon);
   }
 }
 

@@ -107,6 +107,7 @@ describe('ProductService', () => {
         runs++;
         return work();
       },
+      afterCommit: (callback: () => void) => callback(),
     } as unknown as TransactionRunner;
     service = new ProductService(repo, transactions, clock, { productListCacheMs: 0 } as AppConfig);
   });
@@ -137,6 +138,7 @@ describe('ProductService', () => {
         totalItems: 0,
         totalPages: 0,
         nextAfterId: null,
+        asOf: clock.current,
       });
       repo.seed('only', 1, 1);
       expect(await service.list({ page: 5, size: 20 })).toMatchObject({
@@ -158,23 +160,58 @@ describe('ProductService', () => {
       expect(last.nextAfterId).toBeNull();
     });
 
-    it('with a list cache, serves a page again until this process writes', async () => {
-      const cached = new ProductService(
-        repo,
-        { run: (work: () => Promise<unknown>) => work() } as TransactionRunner,
-        clock,
-        {
+    describe('with a list cache', () => {
+      let committed: Array<() => void>;
+      let cached: ProductService;
+      beforeEach(() => {
+        committed = [];
+        const transactions = {
+          run: (work: () => Promise<unknown>) => work(),
+          // Callbacks wait for the test's "commit".
+          afterCommit: (callback: () => void) => committed.push(callback),
+        } as unknown as TransactionRunner;
+        cached = new ProductService(repo, transactions, clock, {
           productListCacheMs: 60_000,
-        } as AppConfig,
-      );
-      const id = repo.seed('p1', 100, 1);
-      expect((await cached.list({ page: 1, size: 5 })).items).toHaveLength(1);
+        } as AppConfig);
+      });
+      const commit = () => committed.splice(0).forEach((callback) => callback());
+      const stocks = async () =>
+        (await cached.list({ page: 1, size: 5 })).items.map((product) => product.stock);
 
-      repo.seed('written elsewhere', 100, 1);
-      expect((await cached.list({ page: 1, size: 5 })).items).toHaveLength(1);
+      it('serves a page again, with the time it was read, until this process writes', async () => {
+        repo.seed('p1', 100, 1);
+        const first = await cached.list({ page: 1, size: 5 });
+        expect(first.asOf).toEqual(clock.current);
+        repo.seed('written elsewhere', 100, 1);
+        clock.current = new Date(clock.current.getTime() + 500);
+        const again = await cached.list({ page: 1, size: 5 });
+        expect(again.items).toHaveLength(1);
+        expect(again.asOf).toEqual(first.asOf);
+      });
 
-      await cached.restock(id, 1);
-      expect((await cached.list({ page: 1, size: 5 })).items).toHaveLength(2);
+      it.each<[string, (service: ProductService, id: number) => Promise<unknown>]>([
+        ['an order (reserve)', (service, id) => service.reserve([{ productId: id, quantity: 1 }])],
+        [
+          'a cancel or expiry (release)',
+          (service, id) => service.release([{ productId: id, quantity: 1 }]),
+        ],
+        ['a restock', (service, id) => service.restock(id, 1)],
+      ])('forgets its pages once %s commits, not before', async (_label, change) => {
+        const id = repo.seed('p1', 100, 5, 1);
+        expect(await stocks()).toEqual([5]);
+        await change(cached, id);
+        expect(await stocks()).toEqual([5]);
+        commit();
+        expect(await stocks()).toEqual([repo.rows.get(id)!.stock]);
+        expect(repo.rows.get(id)!.stock).not.toBe(5);
+      });
+
+      it('forgets its pages when a product is created', async () => {
+        repo.seed('p1', 100, 1);
+        expect(await stocks()).toEqual([1]);
+        await cached.create({ name: 'p2', price: 1, stock: 2 });
+        expect(await stocks()).toEqual([1, 2]);
+      });
     });
   });
 

@@ -21,7 +21,12 @@ export interface ProductListing extends Omit<Page<Product>, 'page'> {
   page: number | null;
   /** Where the next page starts (keyset), or null on the last page. */
   nextAfterId: number | null;
+  /** When the page was read from the database (it may be served from the cache since). */
+  asOf: Date;
 }
+
+/** How old a `GET /products` page may be, wherever it is kept (the contract's bound). */
+export const PRODUCT_LIST_MAX_AGE_SECONDS = 1;
 
 export interface StockLine {
   productId: number;
@@ -43,7 +48,8 @@ export class ProductService {
 
   /**
    * A page of products in id order: by page number, or after a product id (keyset paging).
-   * Pages may be served up to PRODUCT_LIST_CACHE_MS old; this process's own writes clear them.
+   * Pages may be served up to PRODUCT_LIST_CACHE_MS old; every stock change this process
+   * commits (an order, a cancel, an expiry, a restock, a checkout, a new product) clears them.
    */
   async list(query: ProductListQuery): Promise<ProductListing> {
     const key = `${query.afterId ?? 'p' + query.page}:${query.size}`;
@@ -60,6 +66,7 @@ export class ProductService {
         ...pageOf(items, query.page, query.size, totalItems),
         page: query.afterId === undefined ? query.page : null,
         nextAfterId: more ? items[items.length - 1].id : null,
+        asOf: this.clock.now(),
       };
     });
   }
@@ -81,6 +88,11 @@ export class ProductService {
     return product;
   }
 
+  /** Pages read before the current transaction commits must not be served after it. */
+  private clearPagesOnCommit(): void {
+    this.transactions.afterCommit(() => this.listCache.clear());
+  }
+
   async restock(id: number, quantity: number): Promise<Product> {
     // A plain read first: a locking read of an id past the last product would take a gap lock
     // that every product created meanwhile waits on.
@@ -89,7 +101,7 @@ export class ProductService {
       const product = (await this.lockAll([{ productId: id, quantity }])).get(id)!;
       product.restock(quantity);
       await this.products.saveStock([product], this.clock.now());
-      this.listCache.clear();
+      this.clearPagesOnCommit();
       return product;
     });
   }
@@ -120,6 +132,7 @@ export class ProductService {
       for (const line of lines) locked.get(line.productId)!.reserve(line.quantity);
       const products = [...locked.values()];
       await this.products.saveStock(products, this.clock.now());
+      this.clearPagesOnCommit();
       return products;
     });
   }
@@ -130,6 +143,7 @@ export class ProductService {
       const locked = await this.lockAll(lines);
       for (const line of lines) locked.get(line.productId)!.release(line.quantity);
       await this.products.saveStock([...locked.values()], this.clock.now());
+      this.clearPagesOnCommit();
     });
   }
 

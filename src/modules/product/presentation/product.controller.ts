@@ -1,10 +1,18 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { AdminOnly, Public } from '../../../common/auth/auth.decorators';
+import { Clock } from '../../../common/clock/clock';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
 import { ValidationFailedError } from '../../../common/errors/common.errors';
+import {
+  ALWAYS_CURRENT,
+  CACHE_HEADERS,
+  cachePublicly,
+  ConditionalGet,
+} from '../../../common/http/http-cache';
 import { IdParam } from '../../../common/validation/id-param';
-import { ProductService } from '../application/product.service';
+import { PRODUCT_LIST_MAX_AGE_SECONDS, ProductService } from '../application/product.service';
 import { PRODUCT_STOCK_MAX } from '../domain/product';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductListQueryDto } from './dto/product-list-query.dto';
@@ -15,7 +23,10 @@ import { RestockDto } from './dto/restock.dto';
 @ApiTags('products')
 @Controller('products')
 export class ProductController {
-  constructor(private readonly products: ProductService) {}
+  constructor(
+    private readonly products: ProductService,
+    private readonly clock: Clock,
+  ) {}
 
   @Get()
   @Public()
@@ -24,29 +35,50 @@ export class ProductController {
     summary: 'List products, ordered by id',
     description:
       "Page by `page`/`size`, or by `cursor` (keyset: pass the previous answer's `nextCursor`). " +
-      'Answers may be up to PRODUCT_LIST_CACHE_MS (default 1 s) old.',
+      'A page may be up to 1 s old (`Cache-Control: public, max-age=1`): this process may serve it from its page ' +
+      'cache (PRODUCT_LIST_CACHE_MS, then with `Age`), and any HTTP cache may keep it for what is left of that ' +
+      'second. `ETag` / `If-None-Match` → 304.',
   })
-  @ApiOkResponse({ type: ProductPageResponse })
+  @ApiOkResponse({ type: ProductPageResponse, headers: CACHE_HEADERS })
+  @ConditionalGet()
   @ApiErrors(400, 429)
-  async list(@Query() query: ProductListQueryDto): Promise<ProductPageResponse> {
+  async list(
+    @Query() query: ProductListQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProductPageResponse> {
     if (query.cursor !== undefined && query.page !== 1) {
       throw new ValidationFailedError([
         { field: 'page', reason: 'page cannot be combined with cursor' },
       ]);
     }
     const afterId = query.cursor === undefined ? undefined : ProductCursor.decode(query.cursor);
-    return ProductPageResponse.from(
-      await this.products.list({ page: query.page, size: query.size, afterId }),
-    );
+    const requestedAt = this.clock.now();
+    const listing = await this.products.list({ page: query.page, size: query.size, afterId });
+    cachePublicly(reply, PRODUCT_LIST_MAX_AGE_SECONDS, {
+      readAt: listing.asOf,
+      requestedAt,
+      now: this.clock.now(),
+    });
+    return ProductPageResponse.from(listing);
   }
 
   @Get(':id')
   @Public()
-  @ApiOperation({ operationId: 'getProduct', summary: 'Get one product' })
-  @ApiOkResponse({ type: ProductResponse })
+  @ApiOperation({
+    operationId: 'getProduct',
+    summary: 'Get one product',
+    description: ALWAYS_CURRENT,
+  })
+  @ApiOkResponse({ type: ProductResponse, headers: CACHE_HEADERS })
+  @ConditionalGet()
   @ApiErrors(400, 'PRODUCT_NOT_FOUND', 429)
-  async get(@IdParam('id') id: number): Promise<ProductResponse> {
-    return ProductResponse.from(await this.products.get(id));
+  async get(
+    @IdParam('id') id: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProductResponse> {
+    const product = await this.products.get(id);
+    cachePublicly(reply, 0);
+    return ProductResponse.from(product);
   }
 
   @Post()
