@@ -19,13 +19,17 @@ import { BenchContext, FULL_SIZES, QUICK_SIZES, RowResult, Sizes } from './lib/c
 import {
   benchDatabaseName,
   createDatabase,
-  DbSettings,
-  dbSettingsFromEnv,
   dropDatabase,
   exec,
   openPool,
   scalar,
 } from './lib/db';
+import {
+  addressOf,
+  DatabaseAddress,
+  LocatedDatabase,
+  locateDatabase,
+} from '../src/common/database/launcher';
 import { aggregate, ReportRow, table, targets } from './lib/report';
 import { ServerProcess } from './lib/server';
 import { charge } from './scenarios/charge';
@@ -79,7 +83,8 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S        seconds per run of the duration-based rows (default 10, --quick 3)
   --json FILE         also write the rows as JSON
   --redis URL         give the servers REDIS_URL (default: $REDIS_URL or none: in-process cache)
-  --keep-db           do not drop the bench database at the end (debugging)
+  --keep-db           do not drop the bench database at the end (debugging; with DB_HOST only,
+                      a private server of the bench's own is always deleted)
   --profile           start the servers with --cpu-prof; profiles land in the server log directory`;
 
 function parseFlags(argv: string[]): Flags {
@@ -180,7 +185,9 @@ function buildIfNeeded(): void {
 class Cleanup {
   servers = new Set<ServerProcess>();
   pools = new Set<Pool>();
-  database: { settings: DbSettings; name: string } | null = null;
+  database: { settings: DatabaseAddress; name: string } | null = null;
+  /** The server itself when the bench started one (no DB_HOST): stopped and deleted at the end. */
+  server: LocatedDatabase | null = null;
   keepDb = false;
   private done: Promise<void> | null = null;
 
@@ -196,6 +203,7 @@ class Cleanup {
       } else if (this.database) {
         log(`kept database ${this.database.name} (--keep-db)`);
       }
+      await this.server?.release();
     })();
     return this.done;
   }
@@ -215,7 +223,6 @@ async function main(): Promise<number> {
     ? { products: sizes.products, users: sizes.users, orders: sizes.orders }
     : { products: 1_000, users: 1_000, orders: 1_000 };
 
-  const settings = dbSettingsFromEnv(process.env);
   const jwtSecret = randomBytes(24).toString('hex');
   const logDir = mkdtempSync(join(tmpdir(), 'ecom-bench-'));
   const cleanup = new Cleanup();
@@ -234,6 +241,10 @@ async function main(): Promise<number> {
   const startedAt = Date.now();
   try {
     buildIfNeeded();
+    const located = await locateDatabase({ env: process.env, purpose: { kind: 'throwaway' } });
+    cleanup.server = located;
+    const settings: DatabaseAddress = addressOf(located);
+    log(`database: ${located.where} on ${located.host}:${located.port}`);
     const dbName = benchDatabaseName();
     await createDatabase(settings, dbName);
     cleanup.database = { settings, name: dbName };

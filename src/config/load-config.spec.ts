@@ -1,10 +1,17 @@
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from './load-config';
+import { ConfigError, loadConfig, WELL_KNOWN_JWT_SECRET } from './load-config';
 
 const SECRET = 'a-long-enough-test-secret';
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
+type Env = Record<string, string | undefined>;
+
+/** The loader given a valid secret, as every entry point does (see local-jwt-secret.ts). */
+function load(env: Env) {
+  return loadConfig({ JWT_SECRET: SECRET, ...env });
+}
+
+function problemsOf(env: Env): string[] {
   try {
-    loadConfig(env);
+    load(env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -14,19 +21,19 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
-    const config = loadConfig({});
+    const config = load({});
     expect(config).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
       db: {
         host: '127.0.0.1',
         port: 3306,
-        user: 'app',
-        password: 'app',
+        user: 'root',
+        password: '',
         name: 'ecommerce',
         poolSize: 20,
       },
-      jwtSecret: DEFAULT_JWT_SECRET,
+      jwtSecret: SECRET,
       redisUrl: null,
       dataPlatformUrl: null,
       orderPaymentTtlSeconds: 600,
@@ -40,7 +47,7 @@ describe('loadConfig', () => {
   });
 
   it('reads every key of the contract', () => {
-    const config = loadConfig({
+    const config = load({
       NODE_ENV: 'production',
       PORT: '8080',
       DB_HOST: 'db.internal',
@@ -84,14 +91,14 @@ describe('loadConfig', () => {
   });
 
   it('treats empty and blank values as unset', () => {
-    const config = loadConfig({ PORT: '', CHARGE_MAX: '  ', REDIS_URL: '' });
+    const config = load({ PORT: '', CHARGE_MAX: '  ', REDIS_URL: '' });
     expect(config.port).toBe(3000);
     expect(config.chargeMax).toBe(10_000_000);
     expect(config.redisUrl).toBeNull();
   });
 
   it('allows an empty DB_PASSWORD', () => {
-    expect(loadConfig({ DB_PASSWORD: '' }).db.password).toBe('');
+    expect(load({ DB_PASSWORD: '' }).db.password).toBe('');
   });
 
   it.each([
@@ -130,14 +137,14 @@ describe('loadConfig', () => {
     ['0', false],
     ['no', false],
   ])('reads DOCS_ENABLED=%s as %p', (value, expected) => {
-    expect(loadConfig({ DOCS_ENABLED: value }).docsEnabled).toBe(expected);
+    expect(load({ DOCS_ENABLED: value }).docsEnabled).toBe(expected);
   });
 
   it('reads the reliability knobs: pool acquire timeout and idempotency lease', () => {
-    const defaults = loadConfig({});
+    const defaults = load({});
     expect(defaults.db.acquireTimeoutMs).toBe(5_000);
     expect(defaults.idempotencyLeaseSeconds).toBe(10);
-    const set = loadConfig({ DB_ACQUIRE_TIMEOUT_MS: '750', IDEMPOTENCY_LEASE_SECONDS: '2' });
+    const set = load({ DB_ACQUIRE_TIMEOUT_MS: '750', IDEMPOTENCY_LEASE_SECONDS: '2' });
     expect(set.db.acquireTimeoutMs).toBe(750);
     expect(set.idempotencyLeaseSeconds).toBe(2);
     expect(problemsOf({ DB_ACQUIRE_TIMEOUT_MS: '0' })).toEqual([
@@ -153,19 +160,28 @@ describe('loadConfig', () => {
     expect(problems).toEqual([expect.stringContaining('CHARGE_MAX')]);
   });
 
-  it('stops a production start with a missing or default JWT_SECRET', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringContaining('JWT_SECRET')]);
-    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: DEFAULT_JWT_SECRET })).toEqual([
-      expect.stringContaining('JWT_SECRET'),
+  it('stops a start without a JWT_SECRET, and names the generated one outside production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: undefined })).toEqual([
+      expect.stringContaining('JWT_SECRET must be set'),
     ]);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+    expect(problemsOf({ JWT_SECRET: '' })).toEqual([expect.stringContaining('.data/jwt-secret')]);
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
   });
+
+  it.each(['production', 'development', 'test'])(
+    'refuses the well-known secret of earlier versions (NODE_ENV=%s)',
+    (nodeEnv) => {
+      expect(problemsOf({ NODE_ENV: nodeEnv, JWT_SECRET: WELL_KNOWN_JWT_SECRET })).toEqual([
+        expect.stringContaining('well-known'),
+      ]);
+    },
+  );
 
   it('rejects a JWT_SECRET that is too short', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([expect.stringContaining('JWT_SECRET')]);
   });
 
   it('has a message that lists the problems', () => {
-    expect(() => loadConfig({ PORT: 'x' })).toThrow(/Invalid configuration:[\s\S]*PORT/);
+    expect(() => load({ PORT: 'x' })).toThrow(/Invalid configuration:[\s\S]*PORT/);
   });
 });

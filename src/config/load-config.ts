@@ -1,6 +1,7 @@
 import { AppConfig } from './app-config';
 
-export const DEFAULT_JWT_SECRET = 'local-dev-secret-change-me';
+/** The default of earlier versions, published in their README: never accepted as a secret. */
+export const WELL_KNOWN_JWT_SECRET = 'local-dev-secret-change-me';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -27,15 +28,15 @@ export function loadConfig(env: Env): AppConfig {
     db: {
       host: read.string('DB_HOST', '127.0.0.1'),
       port: read.int('DB_PORT', 3306, 1, 65535),
-      user: read.string('DB_USER', 'app'),
-      password: read.string('DB_PASSWORD', 'app', true),
+      user: read.string('DB_USER', 'root'),
+      password: read.string('DB_PASSWORD', '', true),
       name: read.identifier('DB_NAME', 'ecommerce'),
       poolSize: read.int('DB_POOL_SIZE', 20, 2, 500),
       lockWaitTimeoutSeconds: read.int('DB_LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 120),
       connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
       acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 120_000),
     },
-    jwtSecret: read.string('JWT_SECRET', DEFAULT_JWT_SECRET),
+    jwtSecret: read.string('JWT_SECRET', ''),
     idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
@@ -60,10 +61,15 @@ export function loadConfig(env: Env): AppConfig {
       `CHARGE_MAX (${config.chargeMax}) must not exceed BALANCE_MAX (${config.balanceMax})`,
     );
   }
-  if (config.isProduction && config.jwtSecret === DEFAULT_JWT_SECRET) {
-    problems.push('JWT_SECRET must be set to a secret of your own when NODE_ENV=production');
-  }
-  if (config.jwtSecret.length < 16) {
+  if (config.jwtSecret === '') {
+    problems.push(
+      config.isProduction
+        ? 'JWT_SECRET must be set to a secret of your own when NODE_ENV=production'
+        : 'JWT_SECRET is not set (npm start generates one into .data/jwt-secret)',
+    );
+  } else if (config.jwtSecret === WELL_KNOWN_JWT_SECRET) {
+    problems.push('JWT_SECRET is the well-known default of earlier versions: choose your own');
+  } else if (config.jwtSecret.length < 16) {
     problems.push('JWT_SECRET must be at least 16 characters long');
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,5 +1,5 @@
 import { Clock } from '../../../common/clock/clock';
-import { loadConfig } from '../../../config/load-config';
+import { testConfig } from '../../../../test/support/test-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
 import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
 import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
@@ -76,7 +76,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
   it('finishes the claimed batch on the next tick without sending again what it already sent', async () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
-    const relay = new OutboxRelay(outbox, platform, clock, loadConfig({}));
+    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
     outbox.failOn.add('delivered:2');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -98,7 +98,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     const outbox = new FakeOutbox([[event(7)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-7');
-    const relay = new OutboxRelay(outbox, platform, clock, loadConfig({}));
+    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
     outbox.failOn.add('failed:7');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -110,7 +110,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
 
   it('a successful send whose acknowledgement fails is not counted as a failed attempt', async () => {
     const outbox = new FakeOutbox([[event(5)]]);
-    const relay = new OutboxRelay(outbox, new FakePlatform(), clock, loadConfig({}));
+    const relay = new OutboxRelay(outbox, new FakePlatform(), clock, testConfig());
     outbox.failOn.add('delivered:5');
 
     await expect(relay.relayBatch()).rejects.toThrow();
@@ -128,7 +128,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
       outbox,
       platform,
       movingClock,
-      loadConfig({ DATA_PLATFORM_TIMEOUT_MS: '100' }),
+      testConfig({ env: { DATA_PLATFORM_TIMEOUT_MS: '100' } }),
     );
     outbox.failOn.add('delivered:1');
 
