@@ -22,9 +22,12 @@ export class AppConfig {
   dataPlatformUrl!: string | null;
   dataPlatformTimeoutMs!: number;
   outbox!: {
+    /** 0: retry until delivered. */
     maxAttempts: number;
     retryBaseMs: number;
     retryMaxMs: number;
+    /** A warning is logged while the oldest undelivered event is older than this; 0: never. */
+    lagWarnSeconds: number;
   };
   orderPaymentTtlSeconds!: number;
   popularCacheTtlSeconds!: number;

@@ -42,9 +42,10 @@ export function loadConfig(env: Env): AppConfig {
     dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
     dataPlatformTimeoutMs: read.int('DATA_PLATFORM_TIMEOUT_MS', 5000, 100, 120_000),
     outbox: {
-      maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
+      maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 0, 0, 1_000_000),
       retryBaseMs: read.int('OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000),
-      retryMaxMs: read.int('OUTBOX_RETRY_MAX_MS', 300_000, 10, 86_400_000),
+      retryMaxMs: read.int('OUTBOX_RETRY_MAX_MS', 60_000, 10, 86_400_000),
+      lagWarnSeconds: read.int('OUTBOX_LAG_WARN_SECONDS', 60, 0, 7 * 24 * 3600),
     },
     orderPaymentTtlSeconds: read.int('ORDER_PAYMENT_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     popularCacheTtlSeconds: read.int('POPULAR_CACHE_TTL_SECONDS', 60, 0, 24 * 3600),

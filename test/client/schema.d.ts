@@ -342,10 +342,30 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Data-platform outbox counts by status (admin) */
+    /** Data-platform outbox counts by status and delivery lag (admin) */
     get: operations['getOutboxCounts'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/outbox/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Make every FAILED data-platform event pending again (admin)
+     * @description Events become FAILED only when OUTBOX_MAX_ATTEMPTS is set. Each requeued event gets a fresh count of attempts and is due at once; the events of one order still go out in the order they were written.
+     */
+    post: operations['retryFailedOutboxEvents'];
     delete?: never;
     options?: never;
     head?: never;
@@ -920,10 +940,22 @@ export interface components {
       /** @example 120 */
       delivered: number;
       /**
-       * @description Gave up after the maximum number of attempts
+       * @description Gave up after OUTBOX_MAX_ATTEMPTS attempts (only when that limit is set; by default retries go on until delivered). `POST /admin/outbox/retry` makes them pending again.
        * @example 0
        */
       failed: number;
+      /**
+       * @description Age in whole seconds of the oldest event not yet delivered (pending or failed); 0 when there is none.
+       * @example 0
+       */
+      oldestPendingSeconds: number;
+    };
+    OutboxRequeueResponse: {
+      /**
+       * @description FAILED events made pending again, due at once
+       * @example 3
+       */
+      requeued: number;
     };
     PopularProductResponse: {
       /** @example 1 */
@@ -4010,6 +4042,128 @@ export interface operations {
             statusCode?: 403;
             /** @enum {string} */
             code?: 'FORBIDDEN';
+          };
+        };
+      };
+      /** @description - `TOO_MANY_REQUESTS`: the rate limit (RATE_LIMIT_PER_MINUTE per user or client address) is used up */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 429;
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description - `INTERNAL_ERROR`: anything unexpected (logged with the request id from `X-Request-Id`, never shown) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 500;
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+          };
+        };
+      };
+      /** @description - `SERVICE_UNAVAILABLE`: the database is unreachable or a row stayed locked too long; retry (see `Retry-After`) */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  retryFailedOutboxEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutboxRequeueResponse'];
+        };
+      };
+      /** @description - `UNAUTHORIZED`: the bearer token is missing, malformed, badly signed or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 401;
+            /** @enum {string} */
+            code?: 'UNAUTHORIZED';
+          };
+        };
+      };
+      /** @description - `FORBIDDEN`: someone else's resource, or an admin-only route, without an admin token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 403;
+            /** @enum {string} */
+            code?: 'FORBIDDEN';
+          };
+        };
+      };
+      /** @description - `PAYLOAD_TOO_LARGE`: the body is larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 413;
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description - `UNSUPPORTED_MEDIA_TYPE`: a body is sent with a Content-Type other than application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 415;
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
           };
         };
       };

@@ -85,6 +85,7 @@ const CONTRACT: Record<string, [number, ErrorCode[]]> = {
     ],
   ],
   getOutboxCounts: [200, ['UNAUTHORIZED', 'FORBIDDEN']],
+  retryFailedOutboxEvents: [200, ['UNAUTHORIZED', 'FORBIDDEN']],
 };
 
 interface Operation {

@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import Keyv from 'keyv';
 import { AppConfig } from '../../config/app-config';
 import { ProductModule } from '../product/product.module';
+import { OutboxLagWatch } from './application/outbox-lag-watch';
 import { OutboxRelay } from './application/outbox-relay';
 import { OutboxService } from './application/outbox.service';
 import { PopularProductsService } from './application/popular-products.service';
@@ -33,6 +34,7 @@ import { PopularProductsController } from './presentation/popular-products.contr
   providers: [
     OutboxService,
     OutboxRelay,
+    OutboxLagWatch,
     SalesProjector,
     PopularProductsService,
     { provide: OutboxRepository, useClass: TypeOrmOutboxRepository },
