@@ -19,7 +19,12 @@ export class AppConfig {
   redisUrl!: string | null;
   /** How long an in-flight Idempotency-Key claim blocks retries (seconds). */
   idempotencyLeaseSeconds!: number;
+  /** http(s)://... (POST), nats://host:port[,host:port] (JetStream), or null (the log). */
   dataPlatformUrl!: string | null;
+  /** NATS subject prefix: events go to `<prefix>.<type>`. */
+  dataPlatformSubject!: string;
+  /** JetStream stream, created with subjects `<prefix>.>` when missing. */
+  dataPlatformStream!: string;
   dataPlatformTimeoutMs!: number;
   outbox!: {
     /** 0: retry until delivered. */

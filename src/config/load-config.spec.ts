@@ -116,10 +116,44 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://not-redis'],
     ['DATA_PLATFORM_URL', 'not a url'],
     ['DATA_PLATFORM_URL', 'ftp://platform'],
+    ['DATA_PLATFORM_URL', 'nats://a:4222,,b'],
+    ['DATA_PLATFORM_URL', 'nats://a/path'],
+    ['DATA_PLATFORM_SUBJECT', 'orders.>'],
+    ['DATA_PLATFORM_SUBJECT', 'orders..paid'],
+    ['DATA_PLATFORM_STREAM', 'my stream'],
+    ['OUTBOX_MAX_ATTEMPTS', '-1'],
   ])('rejects %s=%p, naming the key', (key, value) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(key);
+  });
+
+  it('takes a JetStream URL with one or more servers, with the subject and stream defaults', () => {
+    expect(load({ DATA_PLATFORM_URL: 'nats://127.0.0.1:4222' })).toMatchObject({
+      dataPlatformUrl: 'nats://127.0.0.1:4222',
+      dataPlatformSubject: 'ecommerce.orders',
+      dataPlatformStream: 'ECOMMERCE_ORDERS',
+    });
+    expect(
+      load({
+        DATA_PLATFORM_URL: 'nats://n1:4222,n2:4222,n3',
+        DATA_PLATFORM_SUBJECT: 'shop.events',
+        DATA_PLATFORM_STREAM: 'SHOP',
+      }),
+    ).toMatchObject({
+      dataPlatformUrl: 'nats://n1:4222,n2:4222,n3',
+      dataPlatformSubject: 'shop.events',
+      dataPlatformStream: 'SHOP',
+    });
+  });
+
+  it('retries outbox events until delivered unless OUTBOX_MAX_ATTEMPTS is set', () => {
+    expect(load({}).outbox).toMatchObject({
+      maxAttempts: 0,
+      retryMaxMs: 60_000,
+      lagWarnSeconds: 60,
+    });
+    expect(load({ OUTBOX_MAX_ATTEMPTS: '5' }).outbox.maxAttempts).toBe(5);
   });
 
   it('reports every bad key at once', () => {

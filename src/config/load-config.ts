@@ -11,6 +11,10 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+const NATS_URL = /^nats:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,[A-Za-z0-9.-]+(:\d{1,5})?)*$/;
+const SUBJECT_PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Reads every key of the contract's Operations section; any bad value names its key. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
@@ -39,7 +43,21 @@ export function loadConfig(env: Env): AppConfig {
     jwtSecret: read.string('JWT_SECRET', ''),
     idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
-    dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
+    dataPlatformUrl: /^nats:/i.test(env.DATA_PLATFORM_URL?.trim() ?? '')
+      ? read.matching('DATA_PLATFORM_URL', NATS_URL, 'nats://host:port[,host:port...] URL')
+      : read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
+    dataPlatformSubject:
+      read.matching(
+        'DATA_PLATFORM_SUBJECT',
+        SUBJECT_PREFIX,
+        'NATS subject prefix of dot-separated tokens (letters, digits, - and _)',
+      ) ?? 'ecommerce.orders',
+    dataPlatformStream:
+      read.matching(
+        'DATA_PLATFORM_STREAM',
+        STREAM_NAME,
+        'JetStream stream name (letters, digits, - and _)',
+      ) ?? 'ECOMMERCE_ORDERS',
     dataPlatformTimeoutMs: read.int('DATA_PLATFORM_TIMEOUT_MS', 5000, 100, 120_000),
     outbox: {
       maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 0, 0, 1_000_000),
@@ -130,6 +148,14 @@ class EnvReader {
       return fallback;
     }
     return value as T;
+  }
+
+  matching(key: string, pattern: RegExp, what: string): string | null {
+    const value = this.raw(key);
+    if (value === undefined) return null;
+    if (pattern.test(value)) return value;
+    this.problems.push(`${key} must be a ${what} (got "${value}")`);
+    return null;
   }
 
   url(key: string, protocols: string[]): string | null {
