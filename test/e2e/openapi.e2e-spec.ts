@@ -371,6 +371,21 @@ describe('OpenAPI document', () => {
       expect(check(200, product, '/api/v1/nowhere')?.problem).toMatch(/not in the document/);
     });
 
+    it('takes a CORS preflight (the OPTIONS route of @fastify/cors) only as an empty 204', () => {
+      const preflight = (status: number, body: string) =>
+        validator.check({
+          method: 'OPTIONS',
+          route: '*',
+          url: '/api/v1/products',
+          status,
+          contentType: undefined,
+          body,
+        });
+      expect(preflight(204, '')).toBeNull();
+      expect(preflight(200, product)?.problem).toMatch(/preflight/);
+      expect(preflight(204, product)?.problem).toMatch(/preflight/);
+    });
+
     it('counts the responses the running app sends', async () => {
       const before = responseChecks()!.checked;
       await request(t.baseUrl).get('/api/v1/products').expect(200);
