@@ -1249,7 +1249,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         id: number;
       };
       cookie?: never;
@@ -1346,7 +1349,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         id: number;
       };
       cookie?: never;
@@ -1503,7 +1509,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -1617,7 +1626,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -1793,7 +1805,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2044,7 +2059,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         couponId: number;
       };
       cookie?: never;
@@ -2144,7 +2162,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2255,7 +2276,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2616,7 +2640,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -2744,7 +2771,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -2930,7 +2960,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -3118,7 +3151,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3229,7 +3265,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3340,7 +3379,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3479,9 +3521,15 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         productId: number;
       };
       cookie?: never;
@@ -3638,9 +3686,15 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         productId: number;
       };
       cookie?: never;
@@ -3782,7 +3836,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;

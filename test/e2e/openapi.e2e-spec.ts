@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Ajv from 'ajv';
 import request from 'supertest';
+import { DEMO_BALANCES, DEMO_PRODUCTS } from '../../src/common/database/seed/demo-data';
 import { ERROR_STATUS, ErrorCode } from '../../src/common/errors/error-code';
 import { OpenApiResponseValidator, responseChecks } from '../support/openapi-validator';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -271,6 +273,31 @@ describe('OpenAPI document', () => {
       for (const { op } of operations) {
         for (const param of (op.parameters ?? []).filter((p: Json) => p.in === 'path')) {
           expect(param.schema).toMatchObject({ type: 'integer', minimum: 1 });
+        }
+      }
+    });
+
+    it('gives every path parameter an example an importer can send (one in the demo data)', () => {
+      const ajv = new Ajv({ strict: false });
+      const pathParams = operations.flatMap(({ key, op }) =>
+        (op.parameters ?? [])
+          .filter((p: Json) => p.in === 'path')
+          .map((p: Json) => ({ key, param: p })),
+      );
+      expect(pathParams.length).toBeGreaterThanOrEqual(15);
+      for (const { key, param } of pathParams) {
+        const { name, example } = param;
+        expect({ key, name, example, valid: ajv.validate(param.schema, example) }).toEqual({
+          key,
+          name,
+          example: expect.any(Number),
+          valid: true,
+        });
+        if (['id', 'productId'].includes(param.name)) {
+          expect(param.example).toBeLessThanOrEqual(DEMO_PRODUCTS.length);
+        }
+        if (param.name === 'userId') {
+          expect(DEMO_BALANCES.map((b) => b.userId)).toContain(param.example);
         }
       }
     });
