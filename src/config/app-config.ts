@@ -1,3 +1,9 @@
+/**
+ * Browser origins allowed to call the API (CORS): `*` for any, otherwise exact origins
+ * (`https://shop.example.com`) and, by default outside production, the local patterns.
+ */
+export type CorsOrigins = '*' | Array<string | RegExp>;
+
 /** Typed, validated configuration. Built once at start-up by `loadConfig`. */
 export class AppConfig {
   nodeEnv!: string;
@@ -40,6 +46,7 @@ export class AppConfig {
   chargeMax!: number;
   balanceMax!: number;
   rateLimitPerMinute!: number;
+  corsOrigins!: CorsOrigins;
   docsEnabled!: boolean;
   seedDemoData!: boolean;
 

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, WELL_KNOWN_JWT_SECRET } from './load-config';
+import { isAllowedOrigin } from '../common/http/cors';
+import { ConfigError, LOCAL_DEV_ORIGINS, loadConfig, WELL_KNOWN_JWT_SECRET } from './load-config';
 
 const SECRET = 'a-long-enough-test-secret';
 
@@ -213,6 +214,62 @@ describe('loadConfig', () => {
 
   it('rejects a JWT_SECRET that is too short', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([expect.stringContaining('JWT_SECRET')]);
+  });
+
+  describe('CORS_ORIGINS', () => {
+    it('allows http://localhost and http://127.0.0.1 on any port when unset outside production', () => {
+      for (const env of [{}, { NODE_ENV: 'test' }, { CORS_ORIGINS: ' ' }]) {
+        expect(load(env).corsOrigins).toBe(LOCAL_DEV_ORIGINS);
+      }
+      for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8080', 'http://localhost']) {
+        expect({ origin, allowed: isAllowedOrigin(LOCAL_DEV_ORIGINS, origin) }).toEqual({
+          origin,
+          allowed: true,
+        });
+      }
+      for (const origin of [
+        'https://localhost:5173',
+        'http://localhost.evil.example',
+        'http://127.0.0.1.evil.example:80',
+        'http://localhost:5173/',
+        'http://evil.example/?http://localhost:1',
+      ]) {
+        expect({ origin, allowed: isAllowedOrigin(LOCAL_DEV_ORIGINS, origin) }).toEqual({
+          origin,
+          allowed: false,
+        });
+      }
+    });
+
+    it('allows no origin when unset in production', () => {
+      expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET }).corsOrigins).toEqual([]);
+    });
+
+    it('reads *, and a list of exact origins as browsers send them', () => {
+      expect(load({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+      expect(
+        load({
+          CORS_ORIGINS:
+            'https://shop.example.com, http://localhost:5173,https://Admin.Example.com:443/',
+        }).corsOrigins,
+      ).toEqual(['https://shop.example.com', 'http://localhost:5173', 'https://admin.example.com']);
+    });
+
+    it.each([
+      'shop.example.com',
+      'https://shop.example.com/app',
+      'https://shop.example.com?x=1',
+      'https://*.example.com',
+      'ftp://shop.example.com',
+      'https://user@shop.example.com',
+      'http://localhost:99999',
+      '*,https://shop.example.com',
+      'https://shop.example.com,,http://localhost:5173',
+    ])('stops start-up on CORS_ORIGINS=%p, naming the key and the bad entry', (value) => {
+      const problems = problemsOf({ CORS_ORIGINS: value });
+      expect(problems).toEqual([expect.stringContaining('CORS_ORIGINS')]);
+      expect(problems[0]).toMatch(/got "/);
+    });
   });
 
   it('has a message that lists the problems', () => {

@@ -1,7 +1,13 @@
-import { AppConfig } from './app-config';
+import { AppConfig, CorsOrigins } from './app-config';
 
 /** The default of earlier versions, published in their README: never accepted as a secret. */
 export const WELL_KNOWN_JWT_SECRET = 'local-dev-secret-change-me';
+
+/** CORS_ORIGINS unset outside production: a dev server on this machine, any port. */
+export const LOCAL_DEV_ORIGINS: CorsOrigins = [
+  /^http:\/\/localhost(:\d{1,5})?$/,
+  /^http:\/\/127\.0\.0\.1(:\d{1,5})?$/,
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -71,6 +77,8 @@ export function loadConfig(env: Env): AppConfig {
     chargeMax: read.int('CHARGE_MAX', 10_000_000, 1, Number.MAX_SAFE_INTEGER),
     balanceMax: read.int('BALANCE_MAX', 1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
     rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    corsOrigins:
+      read.origins('CORS_ORIGINS') ?? (nodeEnv === 'production' ? [] : LOCAL_DEV_ORIGINS),
     docsEnabled: read.bool('DOCS_ENABLED', true),
     seedDemoData: read.bool('SEED_DEMO_DATA', nodeEnv !== 'production'),
   });
@@ -158,6 +166,24 @@ class EnvReader {
     return null;
   }
 
+  /** `*`, or comma-separated exact origins (`scheme://host[:port]`), as browsers send them. */
+  origins(key: string): CorsOrigins | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (value === '*') return '*';
+    const items = value.split(',').map((item) => item.trim());
+    const origins = items.map(asOrigin);
+    const bad = items.find((_, index) => origins[index] === null);
+    if (bad !== undefined) {
+      this.problems.push(
+        `${key} must be * or comma-separated origins such as ` +
+          `https://shop.example.com,http://localhost:5173 (got "${bad}")`,
+      );
+      return undefined;
+    }
+    return origins as string[];
+  }
+
   url(key: string, protocols: string[]): string | null {
     const value = this.raw(key);
     if (value === undefined) return null;
@@ -168,6 +194,19 @@ class EnvReader {
       // reported below
     }
     this.problems.push(`${key} must be a ${protocols.join(' or ')} URL (got "${value}")`);
+    return null;
+  }
+}
+
+/**
+ * The origin `value` names, as a browser sends it in `Origin` (lower-case host, no default port),
+ * or null when `value` is not exactly an origin (a path, a query, credentials, a wildcard).
+ */
+function asOrigin(value: string): string | null {
+  if (!/^https?:\/\/[^/?#@*\s]+\/?$/i.test(value)) return null;
+  try {
+    return new URL(value).origin;
+  } catch {
     return null;
   }
 }

@@ -1281,7 +1281,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         id: number;
       };
       cookie?: never;
@@ -1378,7 +1381,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         id: number;
       };
       cookie?: never;
@@ -1535,7 +1541,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -1649,7 +1658,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -1825,7 +1837,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2076,7 +2091,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         couponId: number;
       };
       cookie?: never;
@@ -2176,7 +2194,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2287,7 +2308,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2648,7 +2672,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -2776,7 +2803,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -2962,7 +2992,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -3150,7 +3183,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3261,7 +3297,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3372,7 +3411,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3511,9 +3553,15 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         productId: number;
       };
       cookie?: never;
@@ -3670,9 +3718,15 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         productId: number;
       };
       cookie?: never;
@@ -3814,7 +3868,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { CHROMIUM, CHROMIUM_LAUNCH_ARGS, describeInChromium } from '../support/chromium';
+import { describeInChromium, launchChromium } from '../support/chromium';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -20,9 +20,9 @@ describeInChromium('Swagger UI in a browser (headless Chromium)', () => {
   const userId = 5;
 
   beforeAll(async () => {
+    browser = await launchChromium();
     t = await startTestApp();
     await t.reset();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_LAUNCH_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
+import { Browser, chromium } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install -y chromium`); .ci/run installs it when missing. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const CHROMIUM_LAUNCH_ARGS = [
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Flags that work as root on a closed network (no sandbox, no GPU, nothing phoning home). */
+const LAUNCH_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -29,4 +30,15 @@ export function describeInChromium(name: string, tests: () => void): void {
       '`apt-get install -y chromium` (or set CHROMIUM_PATH) to run the browser tests.\n',
   );
   describe.skip(name, tests);
+}
+
+/** Headless Chromium through playwright-core; fails saying how to install it when missing. */
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: install it with ` +
+        '`apt-get update && apt-get install -y chromium` (.ci/run does), or set CHROMIUM_PATH.',
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
 }
