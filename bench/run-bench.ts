@@ -16,14 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Pool } from 'mysql2/promise';
 import { BenchContext, FULL_SIZES, QUICK_SIZES, RowResult, Sizes } from './lib/context';
-import {
-  benchDatabaseName,
-  createDatabase,
-  dropDatabase,
-  exec,
-  openPool,
-  scalar,
-} from './lib/db';
+import { benchDatabaseName, createDatabase, dropDatabase, exec, openPool, scalar } from './lib/db';
 import {
   addressOf,
   DatabaseAddress,

@@ -6,11 +6,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { localDataDir } from './config/local-jwt-secret';
 import { TokenVerifier } from './common/auth/token-verifier';
-import {
-  LocatedDatabase,
-  locateDatabase,
-  NoDatabaseError,
-} from './common/database/launcher';
+import { LocatedDatabase, locateDatabase, NoDatabaseError } from './common/database/launcher';
 import { isConnectionError } from './common/database/mysql-errors';
 import { join } from 'node:path';
 

@@ -268,6 +268,8 @@ export function summarizeWarnings(warnings: ServerWarning[], limit = 3): string 
 
 /** The `--flags` between `node` and `dist/main.js` in package.json's `start` script. */
 function startScriptNodeFlags(cwd: string): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const { scripts } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   return scripts.start.split(/\s+/).filter((token) => token.startsWith('--'));
 }

@@ -1,9 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  databaseEnv,
-  LocatedDatabase,
-  locateDatabase,
-} from '../../src/common/database/launcher';
+import { databaseEnv, LocatedDatabase, locateDatabase } from '../../src/common/database/launcher';
 
 /**
  * Decides the database server for the whole run, the way `npm start` does (locateDatabase):

@@ -12,6 +12,7 @@ export type PrivateMariaDb = PrivateServer;
 
 export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
   const binaries = findServerBinaries();
-  if (!binaries) throw new Error('this test needs mariadbd or mysqld (apt-get install mariadb-server)');
+  if (!binaries)
+    throw new Error('this test needs mariadbd or mysqld (apt-get install mariadb-server)');
   return startThrowawayServer(binaries);
 }
