@@ -3,5 +3,5 @@ export { addressOf, databaseEnv, DatabaseAddress, LocatedDatabase } from './data
 export { DatabasePurpose, locateDatabase, NoDatabaseError } from './locate-database';
 export { startThrowawayServer } from './open-private-server';
 export { freePort } from './ports';
-export { PrivateServer } from './private-server';
+export { PrivateServer, ReplicationRole } from './private-server';
 export { findServerBinaries } from './server-binaries';

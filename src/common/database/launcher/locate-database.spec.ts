@@ -48,7 +48,10 @@ describe('findServerBinaries', () => {
   });
 
   it('tells MySQL from MariaDB by --version', () => {
-    fake('mysqld', '/usr/sbin/mysqld  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)');
+    fake(
+      'mysqld',
+      '/usr/sbin/mysqld  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)',
+    );
     expect(findServerBinaries([dir])).toEqual({
       kind: 'MySQL',
       version: '8.4.3',

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { addressOf, LocatedDatabase } from './database-address';
-import { PrivateServer } from './private-server';
+import { PrivateServer, ReplicationRole } from './private-server';
 import { isAlive } from './processes';
 import { ServerBinaries } from './server-binaries';
 
@@ -67,9 +67,12 @@ export async function openThrowawayServer(binaries: ServerBinaries): Promise<Loc
  * A private server in a new temporary directory, which the next run deletes if this process
  * dies without `destroy()` (a test may also kill and restart it: see the fault tests).
  */
-export async function startThrowawayServer(binaries: ServerBinaries): Promise<PrivateServer> {
+export async function startThrowawayServer(
+  binaries: ServerBinaries,
+  role: ReplicationRole | null = null,
+): Promise<PrivateServer> {
   await removeAbandonedThrowaways(binaries);
-  const server = new ThrowawayServer(mkdtempSync(join(tmpdir(), THROWAWAY_PREFIX)), binaries);
+  const server = new ThrowawayServer(mkdtempSync(join(tmpdir(), THROWAWAY_PREFIX)), binaries, role);
   writeFileSync(join(server.dir, OWNER_FILE), `${process.pid}\n`);
   try {
     await server.ensureRunning();
@@ -88,8 +91,8 @@ class ThrowawayServer extends PrivateServer {
     rmSync(this.dir, { recursive: true, force: true });
   };
 
-  constructor(dir: string, binaries: ServerBinaries) {
-    super(dir, binaries);
+  constructor(dir: string, binaries: ServerBinaries, role: ReplicationRole | null) {
+    super(dir, binaries, role);
     process.once('exit', this.killOnExit);
   }
 

@@ -35,6 +35,13 @@ const BIND_ATTEMPTS = 3;
  * Ctrl-C in the terminal reaches the API (which drains, then stops the server) rather than the
  * database first.
  */
+export interface ReplicationRole {
+  /** `server-id` of a replication topology (each server its own). */
+  serverId: number;
+  /** A primary writes a binary log; a replica is read-only. */
+  kind: 'primary' | 'replica';
+}
+
 export class PrivateServer {
   readonly host = '127.0.0.1';
   readonly user = 'root';
@@ -44,6 +51,7 @@ export class PrivateServer {
   constructor(
     readonly dir: string,
     readonly binaries: ServerBinaries,
+    private readonly role: ReplicationRole | null = null,
   ) {
     this.dir = resolve(dir);
   }
@@ -212,11 +220,14 @@ export class PrivateServer {
     child.once('exit', () => (exited = true));
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
-      if (exited) throw new Error(`the private database server exited at start:\n${this.logTail()}`);
+      if (exited)
+        throw new Error(`the private database server exited at start:\n${this.logTail()}`);
       if (await this.answers()) return;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`the private database server did not answer within 60 s:\n${this.logTail()}`);
+        throw new Error(
+          `the private database server did not answer within 60 s:\n${this.logTail()}`,
+        );
       }
       await sleep(50);
     }
@@ -236,7 +247,41 @@ export class PrivateServer {
       '--innodb-buffer-pool-size=128M',
       '--max-connections=500',
       ...(this.binaries.kind === 'MySQL' ? ['--mysqlx=OFF'] : []),
+      ...this.replicationArgs(),
     ];
+  }
+
+  private replicationArgs(): string[] {
+    if (!this.role) return [];
+    const common = [`--server-id=${this.role.serverId}`, '--log-basename=server'];
+    return this.role.kind === 'primary'
+      ? [...common, '--log-bin', '--binlog-format=ROW']
+      : [...common, '--read-only', '--skip-slave-start'];
+  }
+
+  /**
+   * Makes this (replica) server follow `primary` from the start of its binary log, by GTID
+   * (MariaDB), and waits until the replication threads run.
+   */
+  async replicateFrom(primary: PrivateServer): Promise<void> {
+    if (this.binaries.kind !== 'MariaDB' || this.role?.kind !== 'replica') {
+      throw new Error('replicateFrom: a MariaDB server started as a replica is needed');
+    }
+    await this.query(
+      `CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,
+         MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1`,
+      [primary.host, primary.port, primary.user, primary.password],
+    );
+    await this.query('START SLAVE');
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      const [status] = await this.query<Array<Record<string, string>>>('SHOW SLAVE STATUS');
+      if (status?.Slave_IO_Running === 'Yes' && status.Slave_SQL_Running === 'Yes') return;
+      if (Date.now() > deadline) {
+        throw new Error(`replication did not start: ${status?.Last_IO_Error ?? 'no status'}`);
+      }
+      await sleep(50);
+    }
   }
 
   private async answers(): Promise<boolean> {
