@@ -20,6 +20,8 @@ export class AppConfig {
     connectTimeoutMs: number;
     /** Longest wait for a pooled connection (including opening a new one) before answering 503. */
     acquireTimeoutMs: number;
+    /** Read replicas (same user and database) for the public catalogue reads; none: []. */
+    replicas: Array<{ host: string; port: number }>;
   };
   jwtSecret!: string;
   redisUrl!: string | null;

@@ -45,6 +45,7 @@ export function loadConfig(env: Env): AppConfig {
       lockWaitTimeoutSeconds: read.int('DB_LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 120),
       connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
       acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 120_000),
+      replicas: read.hostPorts('DB_REPLICA_HOSTS', 3306),
     },
     jwtSecret: read.string('JWT_SECRET', ''),
     idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
@@ -156,6 +157,24 @@ class EnvReader {
       return fallback;
     }
     return value as T;
+  }
+
+  /** `host[:port],host[:port],...`; empty: none. */
+  hostPorts(key: string, defaultPort: number): Array<{ host: string; port: number }> {
+    const value = this.raw(key);
+    if (value === undefined) return [];
+    const entries = value.split(',').map((entry) => entry.trim());
+    const parsed = entries.map((entry) => {
+      const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?$/.exec(entry);
+      const port = match?.[2] === undefined ? defaultPort : Number(match[2]);
+      return match && port >= 1 && port <= 65535 ? { host: match[1], port } : null;
+    });
+    const bad = entries.find((_, index) => parsed[index] === null);
+    if (bad !== undefined) {
+      this.problems.push(`${key} must be host[:port] entries separated by commas (got "${bad}")`);
+      return [];
+    }
+    return parsed as Array<{ host: string; port: number }>;
   }
 
   matching(key: string, pattern: RegExp, what: string): string | null {
