@@ -29,10 +29,27 @@ import { charge } from './scenarios/charge';
 import { couponIssue, couponIssueSql, couponIssueSqlAppShape } from './scenarios/coupon';
 import { orderPay } from './scenarios/order-pay';
 import { popular } from './scenarios/popular';
+import { relayBacklog } from './scenarios/relay';
+import { PrivateNats } from '../test/support/private-nats';
 import { productsPage } from './scenarios/products-page';
 import { seedBulk } from './seed-bulk';
 
 const ROOT = resolve(__dirname, '..');
+const NATS_STREAM = 'BENCH_ECOMMERCE_ORDERS';
+
+/** A private nats-server with JetStream for the relay rows; null (rows skipped) without one. */
+async function startNats(): Promise<PrivateNats | null> {
+  try {
+    const nats = await PrivateNats.start();
+    log(`nats-server (JetStream) for the outbox on ${nats.url}`);
+    return nats;
+  } catch (error) {
+    log(
+      `no nats-server (${(error as Error).message}): the outbox goes to the log, relay rows skipped`,
+    );
+    return null;
+  }
+}
 
 interface ScenarioDef {
   name: string;
@@ -52,6 +69,7 @@ const SCENARIOS: ScenarioDef[] = [
     run: couponIssueSqlAppShape,
   },
   { name: 'order-pay', byDefault: true, needsBulkData: false, run: orderPay },
+  { name: 'relay-backlog', byDefault: true, needsBulkData: false, run: relayBacklog },
   { name: 'charge', byDefault: true, needsBulkData: false, run: charge },
   { name: 'products-page', byDefault: true, needsBulkData: true, run: productsPage },
   { name: 'popular', byDefault: true, needsBulkData: true, run: popular },
@@ -181,6 +199,7 @@ class Cleanup {
   database: { settings: DatabaseAddress; name: string } | null = null;
   /** The server itself when the bench started one (no DB_HOST): stopped and deleted at the end. */
   server: LocatedDatabase | null = null;
+  nats: PrivateNats | null = null;
   keepDb = false;
   private done: Promise<void> | null = null;
 
@@ -197,6 +216,7 @@ class Cleanup {
         log(`kept database ${this.database.name} (--keep-db)`);
       }
       await this.server?.release();
+      await this.nats?.destroy();
     })();
     return this.done;
   }
@@ -266,6 +286,7 @@ async function main(): Promise<number> {
       `seeded in ${seeded.seconds.toFixed(1)} s (${seeded.orderLines.toLocaleString()} order lines)`,
     );
 
+    cleanup.nats = await startNats();
     const serverEnv = (cacheSeconds: number): Record<string, string> => ({
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -279,7 +300,9 @@ async function main(): Promise<number> {
       SEED_DEMO_DATA: 'false',
       POPULAR_CACHE_TTL_SECONDS: String(cacheSeconds),
       ORDER_PAYMENT_TTL_SECONDS: '600',
-      DATA_PLATFORM_URL: '',
+      // The outbox is published to a private nats-server (relay rows), else written to the log.
+      DATA_PLATFORM_URL: cleanup.nats?.url ?? '',
+      DATA_PLATFORM_STREAM: NATS_STREAM,
       REDIS_URL: flags.redisUrl,
     });
     const startServer = async (name: string, cacheSeconds: number) => {
@@ -334,6 +357,8 @@ async function main(): Promise<number> {
       adminToken: () =>
         jwt.sign({ sub: '1', role: 'admin' }, { algorithm: 'HS256', expiresIn: 6 * 3600 }),
       log,
+      nats: cleanup.nats,
+      natsStream: NATS_STREAM,
     };
 
     log(

@@ -47,8 +47,11 @@ export class PrivateNats {
       { stdio: 'ignore' },
     );
     this.child = child;
+    let failed: Error | null = null;
+    child.once('error', (error) => (failed = error)); // e.g. ENOENT: no nats-server installed
     const deadline = Date.now() + 10_000;
     while (!(await accepts(this.port))) {
+      if (failed) throw failed;
       if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
       if (Date.now() > deadline) throw new Error('nats-server did not start within 10 s');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -68,6 +71,19 @@ export class PrivateNats {
     await this.kill();
     process.removeListener('exit', this.killOnExit);
     rmSync(this.storeDir, { recursive: true, force: true });
+  }
+
+  /** How many messages `stream` holds (0 when it does not exist). */
+  async storedCount(stream: string): Promise<number> {
+    const nc: NatsConnection = await connect({ servers: this.url });
+    try {
+      const jsm = await nc.jetstreamManager();
+      return (await jsm.streams.info(stream)).state.messages;
+    } catch {
+      return 0;
+    } finally {
+      await nc.close();
+    }
   }
 
   /** Every message stored in `stream`, in stream order (none when the stream does not exist). */
