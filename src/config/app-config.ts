@@ -17,6 +17,8 @@ export class AppConfig {
   };
   jwtSecret!: string;
   redisUrl!: string | null;
+  /** Longest wait for one Redis command on the request path before the fallback is used. */
+  redisCommandTimeoutMs!: number;
   /** How long an in-flight Idempotency-Key claim blocks retries (seconds). */
   idempotencyLeaseSeconds!: number;
   dataPlatformUrl!: string | null;

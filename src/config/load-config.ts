@@ -38,6 +38,7 @@ export function loadConfig(env: Env): AppConfig {
     jwtSecret: read.string('JWT_SECRET', DEFAULT_JWT_SECRET),
     idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisCommandTimeoutMs: read.int('REDIS_COMMAND_TIMEOUT_MS', 50, 1, 10_000),
     dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
     dataPlatformTimeoutMs: read.int('DATA_PLATFORM_TIMEOUT_MS', 5000, 100, 120_000),
     outbox: {
