@@ -1,7 +1,4 @@
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import Keyv from 'keyv';
 import { AppConfig } from '../../config/app-config';
 import { ProductModule } from '../product/product.module';
 import { OutboxRelay } from './application/outbox-relay';
@@ -20,15 +17,7 @@ import { PopularProductsController } from './presentation/popular-products.contr
 
 /** The data platform outbox and relay, and the sales figures behind popular products. */
 @Module({
-  imports: [
-    ProductModule,
-    CacheModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        stores: [config.redisUrl ? createKeyv(config.redisUrl) : new Keyv()],
-      }),
-    }),
-  ],
+  imports: [ProductModule],
   controllers: [OutboxController, PopularProductsController],
   providers: [
     OutboxService,
