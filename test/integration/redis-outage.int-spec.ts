@@ -17,10 +17,12 @@ const WARM_UP_MS = 2_000;
 const BEFORE_MS = 3_000;
 const DOWN_MS = 5_000;
 const BACK_MS = 3_000;
-/** Generous: the 2-core machine is shared, and the fallbacks do more work in-process. */
-const THROUGHPUT_FACTOR = 3;
-const P99_FACTOR = 5;
+/** Generous: the 2-core machine is shared with other jobs. */
+const THROUGHPUT_FACTOR = 4;
+const P99_FACTOR = 6;
 const P99_FLOOR_MS = 250;
+/** Reconnection backoff (up to 1 s) plus the next probe (every 1 s), with room for a busy box. */
+const BACK_WITHIN_MS = 8_000;
 
 const appEnv = (redisUrl: string) => ({
   REDIS_URL: redisUrl,
@@ -153,7 +155,7 @@ describe('Redis outage: the API degrades to per-process fallbacks, never stalls'
         status: 200,
         body: expect.objectContaining({ status: 'ok', database: 'up', redis: 'degraded' }),
       });
-      expect(backWithinMs).toBeLessThan(5_000);
+      expect(backWithinMs).toBeLessThan(BACK_WITHIN_MS);
 
       // Both users of Redis write to it again: rate-limit counters and the popular cache.
       expect(await redis.keys('ratelimit:*')).not.toEqual([]);
