@@ -25,6 +25,8 @@ export class AppConfig {
   };
   jwtSecret!: string;
   redisUrl!: string | null;
+  /** Longest wait for one Redis command on the request path before the fallback is used. */
+  redisCommandTimeoutMs!: number;
   /** How long an in-flight Idempotency-Key claim blocks retries (seconds). */
   idempotencyLeaseSeconds!: number;
   /** http(s)://... (POST), nats://host:port[,host:port] (JetStream), or null (the log). */

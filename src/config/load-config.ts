@@ -50,6 +50,7 @@ export function loadConfig(env: Env): AppConfig {
     jwtSecret: read.string('JWT_SECRET', ''),
     idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisCommandTimeoutMs: read.int('REDIS_COMMAND_TIMEOUT_MS', 50, 1, 10_000),
     dataPlatformUrl: /^nats:/i.test(env.DATA_PLATFORM_URL?.trim() ?? '')
       ? read.matching('DATA_PLATFORM_URL', NATS_URL, 'nats://host:port[,host:port...] URL')
       : read.url('DATA_PLATFORM_URL', ['http:', 'https:']),

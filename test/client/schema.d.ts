@@ -11,7 +11,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Liveness and database reachability */
+    /** Liveness and database reachability (Redis state reported, not decisive) */
     get: operations['getHealth'];
     put?: never;
     post?: never;
@@ -407,6 +407,12 @@ export interface components {
        * @enum {string}
        */
       database: 'up';
+      /**
+       * @description The optional shared store (REDIS_URL). `degraded`: Redis is down or not answering, and rate limits and the popular cache are per process until it is back; it does not make the service unhealthy. `disabled`: no REDIS_URL.
+       * @example up
+       * @enum {string}
+       */
+      redis: 'up' | 'degraded' | 'disabled';
       /**
        * Format: double
        * @description Seconds since this process started

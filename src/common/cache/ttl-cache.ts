@@ -17,7 +17,8 @@ export class TtlCache<T> {
     return this.ttlMs > 0;
   }
 
-  async getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
+  /** `ttlMs` overrides the cache's TTL for the value this call loads. */
+  async getOrLoad(key: string, load: () => Promise<T>, ttlMs = this.ttlMs): Promise<T> {
     if (!this.enabled) return load();
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > this.now()) return hit.value;
@@ -25,7 +26,7 @@ export class TtlCache<T> {
     if (pending) return pending;
     const loaded = load()
       .then((value) => {
-        this.store(key, value);
+        this.store(key, value, ttlMs);
         return value;
       })
       .finally(() => this.loading.delete(key));
@@ -33,11 +34,11 @@ export class TtlCache<T> {
     return loaded;
   }
 
-  private store(key: string, value: T): void {
+  private store(key: string, value: T, ttlMs: number): void {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries)
       this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
   }
 
   /** Forgets every entry; a load already in progress still completes for its waiters. */

@@ -1,7 +1,4 @@
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import Keyv from 'keyv';
 import { AppConfig } from '../../config/app-config';
 import { ProductModule } from '../product/product.module';
 import { OutboxLagWatch } from './application/outbox-lag-watch';
@@ -37,15 +34,7 @@ function dataPlatformClient(config: AppConfig): DataPlatformClient {
 
 /** The data platform outbox and relay, and the sales figures behind popular products. */
 @Module({
-  imports: [
-    ProductModule,
-    CacheModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        stores: [config.redisUrl ? createKeyv(config.redisUrl) : new Keyv()],
-      }),
-    }),
-  ],
+  imports: [ProductModule],
   controllers: [OutboxController, PopularProductsController],
   providers: [
     OutboxService,
