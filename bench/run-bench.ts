@@ -16,26 +16,40 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Pool } from 'mysql2/promise';
 import { BenchContext, FULL_SIZES, QUICK_SIZES, RowResult, Sizes } from './lib/context';
+import { benchDatabaseName, createDatabase, dropDatabase, exec, openPool, scalar } from './lib/db';
 import {
-  benchDatabaseName,
-  createDatabase,
-  DbSettings,
-  dbSettingsFromEnv,
-  dropDatabase,
-  exec,
-  openPool,
-  scalar,
-} from './lib/db';
+  addressOf,
+  DatabaseAddress,
+  LocatedDatabase,
+  locateDatabase,
+} from '../src/common/database/launcher';
 import { aggregate, ReportRow, table, targets } from './lib/report';
 import { ServerProcess } from './lib/server';
 import { charge } from './scenarios/charge';
 import { couponIssue, couponIssueSql, couponIssueSqlAppShape } from './scenarios/coupon';
 import { orderPay } from './scenarios/order-pay';
 import { popular } from './scenarios/popular';
+import { relayBacklog } from './scenarios/relay';
+import { PrivateNats } from '../test/support/private-nats';
 import { productsPage } from './scenarios/products-page';
 import { seedBulk } from './seed-bulk';
 
 const ROOT = resolve(__dirname, '..');
+const NATS_STREAM = 'BENCH_ECOMMERCE_ORDERS';
+
+/** A private nats-server with JetStream for the relay rows; null (rows skipped) without one. */
+async function startNats(): Promise<PrivateNats | null> {
+  try {
+    const nats = await PrivateNats.start();
+    log(`nats-server (JetStream) for the outbox on ${nats.url}`);
+    return nats;
+  } catch (error) {
+    log(
+      `no nats-server (${(error as Error).message}): the outbox goes to the log, relay rows skipped`,
+    );
+    return null;
+  }
+}
 
 interface ScenarioDef {
   name: string;
@@ -55,6 +69,7 @@ const SCENARIOS: ScenarioDef[] = [
     run: couponIssueSqlAppShape,
   },
   { name: 'order-pay', byDefault: true, needsBulkData: false, run: orderPay },
+  { name: 'relay-backlog', byDefault: true, needsBulkData: false, run: relayBacklog },
   { name: 'charge', byDefault: true, needsBulkData: false, run: charge },
   { name: 'products-page', byDefault: true, needsBulkData: true, run: productsPage },
   { name: 'popular', byDefault: true, needsBulkData: true, run: popular },
@@ -79,7 +94,8 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S        seconds per run of the duration-based rows (default 10, --quick 3)
   --json FILE         also write the rows as JSON
   --redis URL         give the servers REDIS_URL (default: $REDIS_URL or none: in-process cache)
-  --keep-db           do not drop the bench database at the end (debugging)
+  --keep-db           do not drop the bench database at the end (debugging; with DB_HOST only,
+                      a private server of the bench's own is always deleted)
   --profile           start the servers with --cpu-prof; profiles land in the server log directory`;
 
 function parseFlags(argv: string[]): Flags {
@@ -180,7 +196,10 @@ function buildIfNeeded(): void {
 class Cleanup {
   servers = new Set<ServerProcess>();
   pools = new Set<Pool>();
-  database: { settings: DbSettings; name: string } | null = null;
+  database: { settings: DatabaseAddress; name: string } | null = null;
+  /** The server itself when the bench started one (no DB_HOST): stopped and deleted at the end. */
+  server: LocatedDatabase | null = null;
+  nats: PrivateNats | null = null;
   keepDb = false;
   private done: Promise<void> | null = null;
 
@@ -196,6 +215,8 @@ class Cleanup {
       } else if (this.database) {
         log(`kept database ${this.database.name} (--keep-db)`);
       }
+      await this.server?.release();
+      await this.nats?.destroy();
     })();
     return this.done;
   }
@@ -215,7 +236,6 @@ async function main(): Promise<number> {
     ? { products: sizes.products, users: sizes.users, orders: sizes.orders }
     : { products: 1_000, users: 1_000, orders: 1_000 };
 
-  const settings = dbSettingsFromEnv(process.env);
   const jwtSecret = randomBytes(24).toString('hex');
   const logDir = mkdtempSync(join(tmpdir(), 'ecom-bench-'));
   const cleanup = new Cleanup();
@@ -234,6 +254,10 @@ async function main(): Promise<number> {
   const startedAt = Date.now();
   try {
     buildIfNeeded();
+    const located = await locateDatabase({ env: process.env, purpose: { kind: 'throwaway' } });
+    cleanup.server = located;
+    const settings: DatabaseAddress = addressOf(located);
+    log(`database: ${located.where} on ${located.host}:${located.port}`);
     const dbName = benchDatabaseName();
     await createDatabase(settings, dbName);
     cleanup.database = { settings, name: dbName };
@@ -262,6 +286,7 @@ async function main(): Promise<number> {
       `seeded in ${seeded.seconds.toFixed(1)} s (${seeded.orderLines.toLocaleString()} order lines)`,
     );
 
+    cleanup.nats = await startNats();
     const serverEnv = (cacheSeconds: number): Record<string, string> => ({
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -275,7 +300,9 @@ async function main(): Promise<number> {
       SEED_DEMO_DATA: 'false',
       POPULAR_CACHE_TTL_SECONDS: String(cacheSeconds),
       ORDER_PAYMENT_TTL_SECONDS: '600',
-      DATA_PLATFORM_URL: '',
+      // The outbox is published to a private nats-server (relay rows), else written to the log.
+      DATA_PLATFORM_URL: cleanup.nats?.url ?? '',
+      DATA_PLATFORM_STREAM: NATS_STREAM,
       REDIS_URL: flags.redisUrl,
     });
     const startServer = async (name: string, cacheSeconds: number) => {
@@ -330,6 +357,8 @@ async function main(): Promise<number> {
       adminToken: () =>
         jwt.sign({ sub: '1', role: 'admin' }, { algorithm: 'HS256', expiresIn: 6 * 3600 }),
       log,
+      nats: cleanup.nats,
+      natsStream: NATS_STREAM,
     };
 
     log(

@@ -6,10 +6,12 @@
  * The per-day sales aggregate is built from the paid orders at the end.
  */
 import 'dotenv/config';
+import { randomBytes } from 'node:crypto';
 import { SingleBar, Presets } from 'cli-progress';
 import { createPool, Pool } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
+import { databaseEnv, locateDatabase } from '../src/common/database/launcher';
 import { runMigrations } from '../src/common/database/run-migrations';
 import { loadConfig } from '../src/config/load-config';
 
@@ -73,6 +75,8 @@ export async function seedBulk(
 ): Promise<{ seconds: number; orderLines: number }> {
   const config = loadConfig({
     ...process.env,
+    // Seeding signs no token; the loader insists on a secret all the same.
+    JWT_SECRET: randomBytes(24).toString('hex'),
     ...(options.database ? { DB_NAME: options.database } : {}),
   });
   const started = Date.now();
@@ -262,8 +266,25 @@ export async function seedBulk(
   return { seconds, orderLines: Number(counts.lines_) };
 }
 
+/** Without DB_HOST the data goes to a throwaway private server, deleted when the seed ends. */
+async function seedFromCommandLine(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const database = await locateDatabase({ env: process.env, purpose: { kind: 'throwaway' } });
+  Object.assign(process.env, databaseEnv(database));
+  if (database.owned) {
+    process.stdout.write(
+      `No DB_HOST: seeding ${database.where}, deleted at the end (set DB_HOST to keep the data).\n`,
+    );
+  }
+  try {
+    await seedBulk(options);
+  } finally {
+    await database.release();
+  }
+}
+
 if (require.main === module) {
-  seedBulk(parseArgs(process.argv.slice(2))).catch((error: Error) => {
+  seedFromCommandLine().catch((error: Error) => {
     process.stderr.write(`seed:bulk failed: ${error.message}\n`);
     process.exit(1);
   });

@@ -35,7 +35,8 @@ async function buildDocument() {
   const { loadConfig } = require('../src/config/load-config');
 
   // The document does not depend on configuration: defaults, whatever the local .env says.
-  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
+  // A preview app signs no token; the loader insists on a secret all the same.
+  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', JWT_SECRET: 'openapi-document-build' });
   const app = await NestFactory.create(AppModule.register(config), createFastifyAdapter(createLogger('silent')), {
     preview: true,
     logger: false,

@@ -9,6 +9,7 @@ import { answerClientError } from './common/errors/client-error';
 import { sendError } from './common/errors/error-body';
 import { assertBodyDepth } from './common/validation/body-depth';
 import { createValidationPipe } from './common/validation/validation.pipe';
+import { corsOptions } from './common/http/cors';
 import { installConditionalGet } from './common/http/http-cache';
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, TrustProxy } from './config/app-config';
@@ -83,13 +84,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  fastify.addHook('preValidation', async (request) => assertBodyDepth(request.body));
+  const adapter = app.getHttpAdapter() as unknown as FastifyAdapter;
+  adapter.getInstance().addHook('preValidation', async (request) => assertBodyDepth(request.body));
   // ETag and 304 for the public catalogue reads (see common/http/http-cache.ts).
-  installConditionalGet(fastify);
+  installConditionalGet(adapter.getInstance());
   // Built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
   const securityHeaders = helmet({
     contentSecurityPolicy: {
@@ -103,9 +101,13 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       },
     },
   });
-  fastify.addHook('onRequest', (request, reply, done) =>
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
-  );
+  // Nest's first request hook, ahead of the CORS one that answers preflights itself: every
+  // answer, a preflight's 204 included, carries X-Request-Id and the security headers.
+  adapter.setOnRequestHook((request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
+  app.enableCors(corsOptions(config.corsOrigins));
 
   if (config.docsEnabled) setupSwagger(app as unknown as INestApplication);
 }

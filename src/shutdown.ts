@@ -6,7 +6,8 @@ const FORCE_EXIT_AFTER_MS = 15_000;
 const IDLE_SWEEP_MS = 100;
 
 /**
- * SIGTERM/SIGINT: stop taking requests, let those in flight finish, close the pool, exit 0.
+ * SIGTERM/SIGINT: stop taking requests, let those in flight finish, close the pool, run
+ * `onClosed` (stops a private database nobody else uses), exit 0.
  * (Nest's own shutdown hooks re-raise the signal, which would end the process with 143.)
  *
  * Closing the HTTP server waits for every connection to end, and the connection of a request
@@ -15,7 +16,11 @@ const IDLE_SWEEP_MS = 100;
  * while draining, idle connections are closed every 100 ms; otherwise a client that keeps its
  * connection alive (every browser, undici/fetch) held the shutdown until the 15 s force-exit.
  */
-export function handleShutdownSignals(app: INestApplication, logger: PinoLogger): void {
+export function handleShutdownSignals(
+  app: INestApplication,
+  logger: PinoLogger,
+  onClosed: () => Promise<void>,
+): void {
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -29,6 +34,7 @@ export function handleShutdownSignals(app: INestApplication, logger: PinoLogger)
     setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
     app
       .close()
+      .then(onClosed)
       .then(() => {
         logger.info('shutdown complete');
         process.exit(0);

@@ -1,13 +1,21 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createConnection } from 'mysql2/promise';
+import type { Logger as PinoLogger } from 'pino';
+import { DataSource } from 'typeorm';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
+import { localDataDir } from './config/local-jwt-secret';
 import { TokenVerifier } from './common/auth/token-verifier';
+import { LocatedDatabase, locateDatabase, NoDatabaseError } from './common/database/launcher';
 import { isConnectionError } from './common/database/mysql-errors';
+import { join } from 'node:path';
+
+type Env = Record<string, string | undefined>;
 
 /** Start-up messages meant for a person at a terminal (plain text on stderr/stdout). */
-export function loadConfigOrExit(): AppConfig {
+export function loadConfigOrExit(env: Env): AppConfig {
   try {
-    return loadConfig(process.env);
+    return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`\n${error.message}\n\nSee .env.example for every key.\n\n`);
@@ -15,6 +23,49 @@ export function loadConfigOrExit(): AppConfig {
     }
     throw error;
   }
+}
+
+/** `DB_HOST`, or else `npm start`'s private server with its data under `.data/mysql`. */
+export async function locateDatabaseOrExit(env: Env): Promise<LocatedDatabase> {
+  try {
+    return await locateDatabase({
+      env,
+      purpose: { kind: 'persistent', dir: join(localDataDir(env), 'mysql') },
+    });
+  } catch (error) {
+    const message = error instanceof NoDatabaseError ? error.message : String(error);
+    process.stderr.write(`\n${message}\n\n`);
+    process.exit(1);
+  }
+}
+
+/** A server the project runs itself starts empty: create the database the app will use. */
+export async function createDatabaseIfMissing(config: AppConfig): Promise<void> {
+  const { host, port, user, password, name } = config.db;
+  const connection = await createConnection({ host, port, user, password });
+  try {
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await connection.end();
+  }
+}
+
+/** One line naming the database chosen: kind and version, address, and where it comes from. */
+export async function logDatabaseChoice(
+  app: NestFastifyApplication,
+  database: LocatedDatabase,
+  logger: PinoLogger,
+): Promise<void> {
+  const [{ version }] = await app
+    .get(DataSource)
+    .query<{ version: string }[]>('SELECT VERSION() AS version');
+  const kind = /mariadb/i.test(version) ? 'MariaDB' : 'MySQL';
+  logger.info(
+    { database: { kind, version, host: database.host, port: database.port } },
+    `database: ${kind} ${version} on ${database.host}:${database.port}, ${database.where}`,
+  );
 }
 
 export function explainStartupFailure(error: unknown, config: AppConfig): void {
@@ -26,10 +77,8 @@ export function explainStartupFailure(error: unknown, config: AppConfig): void {
         `Cannot reach the database: MySQL/MariaDB at ${host}:${port}, user "${user}", database "${name}".`,
         `  (${(error as Error).message})`,
         '',
-        'Do one of these, then run `npm start` again:',
-        '  - docker compose up -d            # MySQL 8.4 matching the defaults (needs a Docker engine)',
-        '  - bash scripts/local-mariadb.sh   # Debian/Ubuntu: starts a local MariaDB and creates user app/app',
-        '  - set DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME (in .env or the environment) to your server',
+        'Check DB_HOST, DB_PORT, DB_USER, DB_PASSWORD and DB_NAME (in .env or the environment),',
+        'or unset DB_HOST to let `npm start` run a private server of its own.',
         '',
       ].join('\n'),
     );
@@ -50,7 +99,7 @@ export function printWelcome(app: NestFastifyApplication, config: AppConfig): vo
   ];
   if (!config.isProduction) {
     lines.push(
-      'Demo token for user 1 (valid 24 h; paste into Swagger "Authorize"):',
+      'Demo token for user 1 (valid 24 h; paste it as it is into Swagger "Authorize"):',
       `  ${token}`,
       'More tokens: npm run token -- <userId> [--admin]',
     );

@@ -1,6 +1,7 @@
 /** What every scenario gets from the harness, and the sizes of a full and a --quick run. */
 import type { Pool } from 'mysql2/promise';
 import type { Sample } from './load';
+import type { PrivateNats } from '../../test/support/private-nats';
 import type { ServerProcess } from './server';
 
 export interface Sizes {
@@ -33,6 +34,8 @@ export interface Sizes {
     uncachedWideRequests: number;
     uncachedLoadConnections: number;
   };
+  /** Events written at once for the relay's throughput row. */
+  relayBacklog: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -59,6 +62,7 @@ export const FULL_SIZES: Sizes = {
   charge: { users: 1_000, chargesPerUser: 5, warmupUsers: 300, connections: 64 },
   read: { connections: 100, pageSize: 25 },
   popular: { uncachedRequests: 200, uncachedWideRequests: 20, uncachedLoadConnections: 16 },
+  relayBacklog: 5_000,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -79,6 +83,7 @@ export const QUICK_SIZES: Sizes = {
   charge: { users: 200, chargesPerUser: 3, warmupUsers: 100, connections: 64 },
   read: { connections: 100, pageSize: 25 },
   popular: { uncachedRequests: 50, uncachedWideRequests: 5, uncachedLoadConnections: 16 },
+  relayBacklog: 1_000,
 };
 
 /** Disjoint user id ranges, so scenarios never touch each other's rows. */
@@ -113,6 +118,9 @@ export interface BenchContext {
   switchToUncachedServer(): Promise<ServerProcess>;
   token(userId: number): string;
   adminToken(): string;
+  /** The private nats-server the servers publish the outbox to; null without nats-server. */
+  nats: PrivateNats | null;
+  natsStream: string;
   log(message: string): void;
 }
 

@@ -1,24 +1,10 @@
 /** mysql2 pools for setup, resets and verification, and the bench database's lifecycle. */
 import { createPool, Pool, PoolOptions, RowDataPacket } from 'mysql2/promise';
 
-export interface DbSettings {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
-
-export function dbSettingsFromEnv(env: NodeJS.ProcessEnv): DbSettings {
-  return {
-    host: env.DB_HOST || '127.0.0.1',
-    port: Number(env.DB_PORT || 3306),
-    user: env.DB_USER || 'app',
-    password: env.DB_PASSWORD ?? 'app',
-  };
-}
+import type { DatabaseAddress } from '../../src/common/database/launcher';
 
 export function openPool(
-  settings: DbSettings,
+  settings: DatabaseAddress,
   database: string | null,
   extra: Partial<PoolOptions> = {},
 ): Pool {
@@ -60,7 +46,7 @@ export function benchDatabaseName(now = new Date()): string {
   return `ecom_bench_${stamp}_${process.pid}`;
 }
 
-export async function createDatabase(settings: DbSettings, name: string): Promise<void> {
+export async function createDatabase(settings: DatabaseAddress, name: string): Promise<void> {
   const admin = openPool(settings, null, { connectionLimit: 1 });
   try {
     await admin.query(
@@ -71,7 +57,7 @@ export async function createDatabase(settings: DbSettings, name: string): Promis
   }
 }
 
-export async function dropDatabase(settings: DbSettings, name: string): Promise<void> {
+export async function dropDatabase(settings: DatabaseAddress, name: string): Promise<void> {
   if (!/^ecom_bench_[A-Za-z0-9_]+$/.test(name))
     throw new Error(`refusing to drop ${name}: not a bench database`);
   const admin = openPool(settings, null, { connectionLimit: 1 });

@@ -5,8 +5,8 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../src/common/database/launcher';
 import { sleep } from './stats';
 
 const RSS_SAMPLE_MS = 250;
@@ -33,20 +33,6 @@ export interface ServerWindow {
   /** Highest VmRSS sampled during the window, in MB. */
   rssMaxMB(): number | null;
   warnings(): ServerWarning[];
-}
-
-/** Finds a free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function readRssKB(pid: number): number | null {
@@ -282,6 +268,8 @@ export function summarizeWarnings(warnings: ServerWarning[], limit = 3): string 
 
 /** The `--flags` between `node` and `dist/main.js` in package.json's `start` script. */
 function startScriptNodeFlags(cwd: string): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const { scripts } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   return scripts.start.split(/\s+/).filter((token) => token.startsWith('--'));
 }

@@ -9,6 +9,7 @@ import { API, BenchContext, describeSample, range, RowResult, USER_BASE } from '
 import { exec, scalar, select } from '../lib/db';
 import { jsonHeaders, oneEach, runLoad, Sample } from '../lib/load';
 import { errorCode, Tally } from '../lib/stats';
+import { relayLagSince } from './relay';
 
 interface Placed {
   orderId: number;
@@ -227,6 +228,7 @@ export async function orderPay(ctx: BenchContext): Promise<RowResult[]> {
 
   const orderSamples: Sample[] = [];
   const paySamples: Sample[] = [];
+  const lagSamples: Sample[] = [];
   for (let run = 1; run <= ctx.runs; run++) {
     await reset(ctx, fixture, users);
     const placed: Placed[] = [];
@@ -245,9 +247,19 @@ export async function orderPay(ctx: BenchContext): Promise<RowResult[]> {
     ctx.log(describeSample('order-pay:pay', run, ctx.runs, pay.sample));
     orderSamples.push(order.sample);
     paySamples.push(pay.sample);
+    if (ctx.nats) {
+      const lag = await relayLagSince(ctx, fixture.outboxIdBase);
+      ctx.log(
+        `  relay:lag run ${run}/${ctx.runs}: ${lag.requests} events, commit to JetStream ack p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, ${lag.rps} events/s`,
+      );
+      lagSamples.push(lag);
+    }
   }
   return [
     { scenario: 'order-pay:order', samples: orderSamples },
     { scenario: 'order-pay:pay', samples: paySamples },
+    ...(lagSamples.length > 0
+      ? [{ scenario: 'relay:lag', note: 'payment commit to JetStream ack', samples: lagSamples }]
+      : []),
   ];
 }

@@ -6,6 +6,8 @@ import { AuthenticatedRequest } from './auth/auth.decorators';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
+import { RedisModule } from './redis/redis.module';
+import { SharedRedis } from './redis/shared-redis';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
@@ -14,14 +16,16 @@ import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
 import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
 
-/** Cross-cutting wiring: database, auth, rate limiting, idempotency, clock, health. */
+/** Cross-cutting wiring: database, Redis, auth, rate limiting, idempotency, clock, health. */
 @Global()
 @Module({
   imports: [
     DatabaseModule,
+    RedisModule,
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      imports: [RedisModule],
+      inject: [AppConfig, SharedRedis],
+      useFactory: (config: AppConfig, redis: SharedRedis) => {
         const verifier = new TokenVerifier(config);
         return {
           throttlers: [{ ttl: 60_000, limit: Math.max(config.rateLimitPerMinute, 1) }],
@@ -39,7 +43,7 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
           // Shared by every process when Redis is configured; per process otherwise.
           storage:
             config.redisUrl && config.rateLimitPerMinute > 0
-              ? new RedisThrottlerStorage(config.redisUrl, `ratelimit:${config.db.name}`)
+              ? new RedisThrottlerStorage(redis, `ratelimit:${config.db.name}`)
               : undefined,
         };
       },
@@ -58,6 +62,6 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
     // After authentication: a body sent to a route that takes none is a 400, not ignored.
     { provide: APP_GUARD, useClass: UnexpectedBodyGuard },
   ],
-  exports: [Clock, TokenVerifier, IdempotencyStore, IdempotencyInterceptor],
+  exports: [Clock, TokenVerifier, IdempotencyStore, IdempotencyInterceptor, RedisModule],
 })
 export class CommonModule {}

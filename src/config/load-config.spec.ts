@@ -1,10 +1,18 @@
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from './load-config';
+import { isAllowedOrigin } from '../common/http/cors';
+import { ConfigError, LOCAL_DEV_ORIGINS, loadConfig, WELL_KNOWN_JWT_SECRET } from './load-config';
 
 const SECRET = 'a-long-enough-test-secret';
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
+type Env = Record<string, string | undefined>;
+
+/** The loader given a valid secret, as every entry point does (see local-jwt-secret.ts). */
+function load(env: Env) {
+  return loadConfig({ JWT_SECRET: SECRET, ...env });
+}
+
+function problemsOf(env: Env): string[] {
   try {
-    loadConfig(env);
+    load(env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -14,22 +22,23 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
-    const config = loadConfig({});
+    const config = load({});
     expect(config).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
       db: {
         host: '127.0.0.1',
         port: 3306,
-        user: 'app',
-        password: 'app',
+        user: 'root',
+        password: '',
         name: 'ecommerce',
         poolSize: 20,
       },
-      jwtSecret: DEFAULT_JWT_SECRET,
+      jwtSecret: SECRET,
       jwtIssuer: null,
       jwtAudience: null,
       redisUrl: null,
+      redisCommandTimeoutMs: 50,
       dataPlatformUrl: null,
       orderPaymentTtlSeconds: 600,
       popularCacheTtlSeconds: 60,
@@ -42,7 +51,7 @@ describe('loadConfig', () => {
   });
 
   it('reads every key of the contract', () => {
-    const config = loadConfig({
+    const config = load({
       NODE_ENV: 'production',
       PORT: '8080',
       DB_HOST: 'db.internal',
@@ -55,6 +64,7 @@ describe('loadConfig', () => {
       JWT_ISSUER: 'https://id.example',
       JWT_AUDIENCE: 'shop-api',
       REDIS_URL: 'redis://cache:6379',
+      REDIS_COMMAND_TIMEOUT_MS: '20',
       DATA_PLATFORM_URL: 'https://platform.example/events',
       ORDER_PAYMENT_TTL_SECONDS: '30',
       POPULAR_CACHE_TTL_SECONDS: '0',
@@ -78,6 +88,7 @@ describe('loadConfig', () => {
       jwtIssuer: 'https://id.example',
       jwtAudience: 'shop-api',
       redisUrl: 'redis://cache:6379',
+      redisCommandTimeoutMs: 20,
       dataPlatformUrl: 'https://platform.example/events',
       orderPaymentTtlSeconds: 30,
       popularCacheTtlSeconds: 0,
@@ -90,14 +101,14 @@ describe('loadConfig', () => {
   });
 
   it('treats empty and blank values as unset', () => {
-    const config = loadConfig({ PORT: '', CHARGE_MAX: '  ', REDIS_URL: '' });
+    const config = load({ PORT: '', CHARGE_MAX: '  ', REDIS_URL: '' });
     expect(config.port).toBe(3000);
     expect(config.chargeMax).toBe(10_000_000);
     expect(config.redisUrl).toBeNull();
   });
 
   it('allows an empty DB_PASSWORD', () => {
-    expect(loadConfig({ DB_PASSWORD: '' }).db.password).toBe('');
+    expect(load({ DB_PASSWORD: '' }).db.password).toBe('');
   });
 
   it.each([
@@ -113,6 +124,7 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging'],
     ['DB_NAME', 'shop; DROP DATABASE x'],
     ['REDIS_URL', 'http://not-redis'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '0'],
     ['DATA_PLATFORM_URL', 'not a url'],
     ['DATA_PLATFORM_URL', 'ftp://platform'],
     ['TRUST_PROXY', '0'],
@@ -121,10 +133,44 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['TRUST_PROXY', '300.1.1.1'],
     ['TRUST_PROXY', '10.0.0.1/8/8'],
+    ['DATA_PLATFORM_URL', 'nats://a:4222,,b'],
+    ['DATA_PLATFORM_URL', 'nats://a/path'],
+    ['DATA_PLATFORM_SUBJECT', 'orders.>'],
+    ['DATA_PLATFORM_SUBJECT', 'orders..paid'],
+    ['DATA_PLATFORM_STREAM', 'my stream'],
+    ['OUTBOX_MAX_ATTEMPTS', '-1'],
   ])('rejects %s=%p, naming the key', (key, value) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(key);
+  });
+
+  it('takes a JetStream URL with one or more servers, with the subject and stream defaults', () => {
+    expect(load({ DATA_PLATFORM_URL: 'nats://127.0.0.1:4222' })).toMatchObject({
+      dataPlatformUrl: 'nats://127.0.0.1:4222',
+      dataPlatformSubject: 'ecommerce.orders',
+      dataPlatformStream: 'ECOMMERCE_ORDERS',
+    });
+    expect(
+      load({
+        DATA_PLATFORM_URL: 'nats://n1:4222,n2:4222,n3',
+        DATA_PLATFORM_SUBJECT: 'shop.events',
+        DATA_PLATFORM_STREAM: 'SHOP',
+      }),
+    ).toMatchObject({
+      dataPlatformUrl: 'nats://n1:4222,n2:4222,n3',
+      dataPlatformSubject: 'shop.events',
+      dataPlatformStream: 'SHOP',
+    });
+  });
+
+  it('retries outbox events until delivered unless OUTBOX_MAX_ATTEMPTS is set', () => {
+    expect(load({}).outbox).toMatchObject({
+      maxAttempts: 0,
+      retryMaxMs: 60_000,
+      lagWarnSeconds: 60,
+    });
+    expect(load({ OUTBOX_MAX_ATTEMPTS: '5' }).outbox.maxAttempts).toBe(5);
   });
 
   it('reports every bad key at once', () => {
@@ -142,7 +188,7 @@ describe('loadConfig', () => {
     ['0', false],
     ['no', false],
   ])('reads DOCS_ENABLED=%s as %p', (value, expected) => {
-    expect(loadConfig({ DOCS_ENABLED: value }).docsEnabled).toBe(expected);
+    expect(load({ DOCS_ENABLED: value }).docsEnabled).toBe(expected);
   });
 
   it.each<[string | undefined, boolean | number | string[]]>([
@@ -157,16 +203,14 @@ describe('loadConfig', () => {
       ['10.0.0.0/8', '2001:db8::/32', 'loopback', '::1'],
     ],
   ])('reads TRUST_PROXY=%p as Fastify trustProxy %p', (value, expected) => {
-    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(
-      expected,
-    );
+    expect(load(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('reads the reliability knobs: pool acquire timeout and idempotency lease', () => {
-    const defaults = loadConfig({});
+    const defaults = load({});
     expect(defaults.db.acquireTimeoutMs).toBe(5_000);
     expect(defaults.idempotencyLeaseSeconds).toBe(10);
-    const set = loadConfig({ DB_ACQUIRE_TIMEOUT_MS: '750', IDEMPOTENCY_LEASE_SECONDS: '2' });
+    const set = load({ DB_ACQUIRE_TIMEOUT_MS: '750', IDEMPOTENCY_LEASE_SECONDS: '2' });
     expect(set.db.acquireTimeoutMs).toBe(750);
     expect(set.idempotencyLeaseSeconds).toBe(2);
     expect(problemsOf({ DB_ACQUIRE_TIMEOUT_MS: '0' })).toEqual([
@@ -182,19 +226,84 @@ describe('loadConfig', () => {
     expect(problems).toEqual([expect.stringContaining('CHARGE_MAX')]);
   });
 
-  it('stops a production start with a missing or default JWT_SECRET', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringContaining('JWT_SECRET')]);
-    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: DEFAULT_JWT_SECRET })).toEqual([
-      expect.stringContaining('JWT_SECRET'),
+  it('stops a start without a JWT_SECRET, and names the generated one outside production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: undefined })).toEqual([
+      expect.stringContaining('JWT_SECRET must be set'),
     ]);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
+    expect(problemsOf({ JWT_SECRET: '' })).toEqual([expect.stringContaining('.data/jwt-secret')]);
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
   });
+
+  it.each(['production', 'development', 'test'])(
+    'refuses the well-known secret of earlier versions (NODE_ENV=%s)',
+    (nodeEnv) => {
+      expect(problemsOf({ NODE_ENV: nodeEnv, JWT_SECRET: WELL_KNOWN_JWT_SECRET })).toEqual([
+        expect.stringContaining('well-known'),
+      ]);
+    },
+  );
 
   it('rejects a JWT_SECRET that is too short', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([expect.stringContaining('JWT_SECRET')]);
   });
 
+  describe('CORS_ORIGINS', () => {
+    it('allows http://localhost and http://127.0.0.1 on any port when unset outside production', () => {
+      for (const env of [{}, { NODE_ENV: 'test' }, { CORS_ORIGINS: ' ' }]) {
+        expect(load(env).corsOrigins).toBe(LOCAL_DEV_ORIGINS);
+      }
+      for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8080', 'http://localhost']) {
+        expect({ origin, allowed: isAllowedOrigin(LOCAL_DEV_ORIGINS, origin) }).toEqual({
+          origin,
+          allowed: true,
+        });
+      }
+      for (const origin of [
+        'https://localhost:5173',
+        'http://localhost.evil.example',
+        'http://127.0.0.1.evil.example:80',
+        'http://localhost:5173/',
+        'http://evil.example/?http://localhost:1',
+      ]) {
+        expect({ origin, allowed: isAllowedOrigin(LOCAL_DEV_ORIGINS, origin) }).toEqual({
+          origin,
+          allowed: false,
+        });
+      }
+    });
+
+    it('allows no origin when unset in production', () => {
+      expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET }).corsOrigins).toEqual([]);
+    });
+
+    it('reads *, and a list of exact origins as browsers send them', () => {
+      expect(load({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+      expect(
+        load({
+          CORS_ORIGINS:
+            'https://shop.example.com, http://localhost:5173,https://Admin.Example.com:443/',
+        }).corsOrigins,
+      ).toEqual(['https://shop.example.com', 'http://localhost:5173', 'https://admin.example.com']);
+    });
+
+    it.each([
+      'shop.example.com',
+      'https://shop.example.com/app',
+      'https://shop.example.com?x=1',
+      'https://*.example.com',
+      'ftp://shop.example.com',
+      'https://user@shop.example.com',
+      'http://localhost:99999',
+      '*,https://shop.example.com',
+      'https://shop.example.com,,http://localhost:5173',
+    ])('stops start-up on CORS_ORIGINS=%p, naming the key and the bad entry', (value) => {
+      const problems = problemsOf({ CORS_ORIGINS: value });
+      expect(problems).toEqual([expect.stringContaining('CORS_ORIGINS')]);
+      expect(problems[0]).toMatch(/got "/);
+    });
+  });
+
   it('has a message that lists the problems', () => {
-    expect(() => loadConfig({ PORT: 'x' })).toThrow(/Invalid configuration:[\s\S]*PORT/);
+    expect(() => load({ PORT: 'x' })).toThrow(/Invalid configuration:[\s\S]*PORT/);
   });
 });

@@ -1,7 +1,14 @@
 import { isIP } from 'node:net';
-import { AppConfig, TrustProxy } from './app-config';
+import { AppConfig, CorsOrigins, TrustProxy } from './app-config';
 
-export const DEFAULT_JWT_SECRET = 'local-dev-secret-change-me';
+/** The default of earlier versions, published in their README: never accepted as a secret. */
+export const WELL_KNOWN_JWT_SECRET = 'local-dev-secret-change-me';
+
+/** CORS_ORIGINS unset outside production: a dev server on this machine, any port. */
+export const LOCAL_DEV_ORIGINS: CorsOrigins = [
+  /^http:\/\/localhost(:\d{1,5})?$/,
+  /^http:\/\/127\.0\.0\.1(:\d{1,5})?$/,
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -10,6 +17,10 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const NATS_URL = /^nats:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,[A-Za-z0-9.-]+(:\d{1,5})?)*$/;
+const SUBJECT_PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Reads every key of the contract's Operations section; any bad value names its key. */
 export function loadConfig(env: Env): AppConfig {
@@ -28,25 +39,42 @@ export function loadConfig(env: Env): AppConfig {
     db: {
       host: read.string('DB_HOST', '127.0.0.1'),
       port: read.int('DB_PORT', 3306, 1, 65535),
-      user: read.string('DB_USER', 'app'),
-      password: read.string('DB_PASSWORD', 'app', true),
+      user: read.string('DB_USER', 'root'),
+      password: read.string('DB_PASSWORD', '', true),
       name: read.identifier('DB_NAME', 'ecommerce'),
       poolSize: read.int('DB_POOL_SIZE', 20, 2, 500),
       lockWaitTimeoutSeconds: read.int('DB_LOCK_WAIT_TIMEOUT_SECONDS', 5, 1, 120),
       connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
       acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 120_000),
+      replicas: read.hostPorts('DB_REPLICA_HOSTS', 3306),
     },
-    jwtSecret: read.string('JWT_SECRET', DEFAULT_JWT_SECRET),
+    jwtSecret: read.string('JWT_SECRET', ''),
     jwtIssuer: read.optional('JWT_ISSUER'),
     jwtAudience: read.optional('JWT_AUDIENCE'),
     idempotencyLeaseSeconds: read.int('IDEMPOTENCY_LEASE_SECONDS', 10, 1, 3600),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
-    dataPlatformUrl: read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
+    redisCommandTimeoutMs: read.int('REDIS_COMMAND_TIMEOUT_MS', 50, 1, 10_000),
+    dataPlatformUrl: /^nats:/i.test(env.DATA_PLATFORM_URL?.trim() ?? '')
+      ? read.matching('DATA_PLATFORM_URL', NATS_URL, 'nats://host:port[,host:port...] URL')
+      : read.url('DATA_PLATFORM_URL', ['http:', 'https:']),
+    dataPlatformSubject:
+      read.matching(
+        'DATA_PLATFORM_SUBJECT',
+        SUBJECT_PREFIX,
+        'NATS subject prefix of dot-separated tokens (letters, digits, - and _)',
+      ) ?? 'ecommerce.orders',
+    dataPlatformStream:
+      read.matching(
+        'DATA_PLATFORM_STREAM',
+        STREAM_NAME,
+        'JetStream stream name (letters, digits, - and _)',
+      ) ?? 'ECOMMERCE_ORDERS',
     dataPlatformTimeoutMs: read.int('DATA_PLATFORM_TIMEOUT_MS', 5000, 100, 120_000),
     outbox: {
-      maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
+      maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 0, 0, 1_000_000),
       retryBaseMs: read.int('OUTBOX_RETRY_BASE_MS', 1000, 10, 3_600_000),
-      retryMaxMs: read.int('OUTBOX_RETRY_MAX_MS', 300_000, 10, 86_400_000),
+      retryMaxMs: read.int('OUTBOX_RETRY_MAX_MS', 60_000, 10, 86_400_000),
+      lagWarnSeconds: read.int('OUTBOX_LAG_WARN_SECONDS', 60, 0, 7 * 24 * 3600),
     },
     orderPaymentTtlSeconds: read.int('ORDER_PAYMENT_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     popularCacheTtlSeconds: read.int('POPULAR_CACHE_TTL_SECONDS', 60, 0, 24 * 3600),
@@ -56,6 +84,8 @@ export function loadConfig(env: Env): AppConfig {
     balanceMax: read.int('BALANCE_MAX', 1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
     rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     trustProxy: read.trustProxy('TRUST_PROXY'),
+    corsOrigins:
+      read.origins('CORS_ORIGINS') ?? (nodeEnv === 'production' ? [] : LOCAL_DEV_ORIGINS),
     docsEnabled: read.bool('DOCS_ENABLED', true),
     seedDemoData: read.bool('SEED_DEMO_DATA', nodeEnv !== 'production'),
   });
@@ -65,10 +95,15 @@ export function loadConfig(env: Env): AppConfig {
       `CHARGE_MAX (${config.chargeMax}) must not exceed BALANCE_MAX (${config.balanceMax})`,
     );
   }
-  if (config.isProduction && config.jwtSecret === DEFAULT_JWT_SECRET) {
-    problems.push('JWT_SECRET must be set to a secret of your own when NODE_ENV=production');
-  }
-  if (config.jwtSecret.length < 16) {
+  if (config.jwtSecret === '') {
+    problems.push(
+      config.isProduction
+        ? 'JWT_SECRET must be set to a secret of your own when NODE_ENV=production'
+        : 'JWT_SECRET is not set (npm start generates one into .data/jwt-secret)',
+    );
+  } else if (config.jwtSecret === WELL_KNOWN_JWT_SECRET) {
+    problems.push('JWT_SECRET is the well-known default of earlier versions: choose your own');
+  } else if (config.jwtSecret.length < 16) {
     problems.push('JWT_SECRET must be at least 16 characters long');
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -157,6 +192,50 @@ class EnvReader {
     return false;
   }
 
+  /** `host[:port],host[:port],...`; empty: none. */
+  hostPorts(key: string, defaultPort: number): Array<{ host: string; port: number }> {
+    const value = this.raw(key);
+    if (value === undefined) return [];
+    const entries = value.split(',').map((entry) => entry.trim());
+    const parsed = entries.map((entry) => {
+      const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?$/.exec(entry);
+      const port = match?.[2] === undefined ? defaultPort : Number(match[2]);
+      return match && port >= 1 && port <= 65535 ? { host: match[1], port } : null;
+    });
+    const bad = entries.find((_, index) => parsed[index] === null);
+    if (bad !== undefined) {
+      this.problems.push(`${key} must be host[:port] entries separated by commas (got "${bad}")`);
+      return [];
+    }
+    return parsed as Array<{ host: string; port: number }>;
+  }
+
+  matching(key: string, pattern: RegExp, what: string): string | null {
+    const value = this.raw(key);
+    if (value === undefined) return null;
+    if (pattern.test(value)) return value;
+    this.problems.push(`${key} must be a ${what} (got "${value}")`);
+    return null;
+  }
+
+  /** `*`, or comma-separated exact origins (`scheme://host[:port]`), as browsers send them. */
+  origins(key: string): CorsOrigins | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (value === '*') return '*';
+    const items = value.split(',').map((item) => item.trim());
+    const origins = items.map(asOrigin);
+    const bad = items.find((_, index) => origins[index] === null);
+    if (bad !== undefined) {
+      this.problems.push(
+        `${key} must be * or comma-separated origins such as ` +
+          `https://shop.example.com,http://localhost:5173 (got "${bad}")`,
+      );
+      return undefined;
+    }
+    return origins as string[];
+  }
+
   url(key: string, protocols: string[]): string | null {
     const value = this.raw(key);
     if (value === undefined) return null;
@@ -180,4 +259,17 @@ function isProxyAddress(entry: string): boolean {
   if (version === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * The origin `value` names, as a browser sends it in `Origin` (lower-case host, no default port),
+ * or null when `value` is not exactly an origin (a path, a query, credentials, a wildcard).
+ */
+function asOrigin(value: string): string | null {
+  if (!/^https?:\/\/[^/?#@*\s]+\/?$/i.test(value)) return null;
+  try {
+    return new URL(value).origin;
+  } catch {
+    return null;
+  }
 }

@@ -11,7 +11,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Liveness and database reachability */
+    /** Liveness and database reachability (Redis state reported, not decisive) */
     get: operations['getHealth'];
     put?: never;
     post?: never;
@@ -351,10 +351,30 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Data-platform outbox counts by status (admin) */
+    /** Data-platform outbox counts by status and delivery lag (admin) */
     get: operations['getOutboxCounts'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/outbox/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Make every FAILED data-platform event pending again (admin)
+     * @description Events become FAILED only when OUTBOX_MAX_ATTEMPTS is set. Each requeued event gets a fresh count of attempts and is due at once; the events of one order still go out in the order they were written.
+     */
+    post: operations['retryFailedOutboxEvents'];
     delete?: never;
     options?: never;
     head?: never;
@@ -396,6 +416,12 @@ export interface components {
        * @enum {string}
        */
       database: 'up';
+      /**
+       * @description The optional shared store (REDIS_URL). `degraded`: Redis is down or not answering, and rate limits and the popular cache are per process until it is back; it does not make the service unhealthy. `disabled`: no REDIS_URL.
+       * @example up
+       * @enum {string}
+       */
+      redis: 'up' | 'degraded' | 'disabled';
       /**
        * Format: double
        * @description Seconds since this process started
@@ -929,10 +955,22 @@ export interface components {
       /** @example 120 */
       delivered: number;
       /**
-       * @description Gave up after the maximum number of attempts
+       * @description Gave up after OUTBOX_MAX_ATTEMPTS attempts (only when that limit is set; by default retries go on until delivered). `POST /admin/outbox/retry` makes them pending again.
        * @example 0
        */
       failed: number;
+      /**
+       * @description Age in whole seconds of the oldest event not yet delivered (pending or failed); 0 when there is none.
+       * @example 0
+       */
+      oldestPendingSeconds: number;
+    };
+    OutboxRequeueResponse: {
+      /**
+       * @description FAILED events made pending again, due at once
+       * @example 3
+       */
+      requeued: number;
     };
     PopularProductResponse: {
       /** @example 1 */
@@ -1283,7 +1321,10 @@ export interface operations {
         'If-None-Match'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         id: number;
       };
       cookie?: never;
@@ -1399,7 +1440,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         id: number;
       };
       cookie?: never;
@@ -1556,7 +1600,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -1670,7 +1717,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -1846,7 +1896,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2100,7 +2153,10 @@ export interface operations {
         'If-None-Match'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         couponId: number;
       };
       cookie?: never;
@@ -2219,7 +2275,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2330,7 +2389,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -2691,7 +2753,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -2819,7 +2884,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -3005,7 +3073,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         orderId: number;
       };
       cookie?: never;
@@ -3191,7 +3262,10 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3302,7 +3376,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3413,7 +3490,10 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -3552,9 +3632,15 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         productId: number;
       };
       cookie?: never;
@@ -3711,9 +3797,15 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         productId: number;
       };
       cookie?: never;
@@ -3855,7 +3947,10 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
-        /** @description A positive integer id */
+        /**
+         * @description A positive integer id
+         * @example 1
+         */
         userId: number;
       };
       cookie?: never;
@@ -4083,6 +4178,128 @@ export interface operations {
             statusCode?: 403;
             /** @enum {string} */
             code?: 'FORBIDDEN';
+          };
+        };
+      };
+      /** @description - `TOO_MANY_REQUESTS`: the rate limit (RATE_LIMIT_PER_MINUTE per user or client address) is used up */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 429;
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description - `INTERNAL_ERROR`: anything unexpected (logged with the request id from `X-Request-Id`, never shown) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 500;
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+          };
+        };
+      };
+      /** @description - `SERVICE_UNAVAILABLE`: the database is unreachable or a row stayed locked too long; retry (see `Retry-After`) */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 503;
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  retryFailedOutboxEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutboxRequeueResponse'];
+        };
+      };
+      /** @description - `UNAUTHORIZED`: the bearer token is missing, malformed, badly signed or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 401;
+            /** @enum {string} */
+            code?: 'UNAUTHORIZED';
+          };
+        };
+      };
+      /** @description - `FORBIDDEN`: someone else's resource, or an admin-only route, without an admin token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 403;
+            /** @enum {string} */
+            code?: 'FORBIDDEN';
+          };
+        };
+      };
+      /** @description - `PAYLOAD_TOO_LARGE`: the body is larger than 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 413;
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description - `UNSUPPORTED_MEDIA_TYPE`: a body is sent with a Content-Type other than application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'] & {
+            /** @enum {integer} */
+            statusCode?: 415;
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
           };
         };
       };

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Ajv from 'ajv';
 import request from 'supertest';
+import { DEMO_BALANCES, DEMO_PRODUCTS } from '../../src/common/database/seed/demo-data';
 import { ERROR_STATUS, ErrorCode } from '../../src/common/errors/error-code';
 import { OpenApiResponseValidator, responseChecks } from '../support/openapi-validator';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -85,6 +87,7 @@ const CONTRACT: Record<string, [number, ErrorCode[]]> = {
     ],
   ],
   getOutboxCounts: [200, ['UNAUTHORIZED', 'FORBIDDEN']],
+  retryFailedOutboxEvents: [200, ['UNAUTHORIZED', 'FORBIDDEN']],
 };
 
 interface Operation {
@@ -275,6 +278,31 @@ describe('OpenAPI document', () => {
       }
     });
 
+    it('gives every path parameter an example an importer can send (one in the demo data)', () => {
+      const ajv = new Ajv({ strict: false });
+      const pathParams = operations.flatMap(({ key, op }) =>
+        (op.parameters ?? [])
+          .filter((p: Json) => p.in === 'path')
+          .map((p: Json) => ({ key, param: p })),
+      );
+      expect(pathParams.length).toBeGreaterThanOrEqual(15);
+      for (const { key, param } of pathParams) {
+        const { name, example } = param;
+        expect({ key, name, example, valid: ajv.validate(param.schema, example) }).toEqual({
+          key,
+          name,
+          example: expect.any(Number),
+          valid: true,
+        });
+        if (['id', 'productId'].includes(param.name)) {
+          expect(param.example).toBeLessThanOrEqual(DEMO_PRODUCTS.length);
+        }
+        if (param.name === 'userId') {
+          expect(DEMO_BALANCES.map((b) => b.userId)).toContain(param.example);
+        }
+      }
+    });
+
     it("documents every answer of the contract: the 2xx and each error status with the route's codes", () => {
       for (const { key, method, op } of operations) {
         const [success, codes] = CONTRACT[op.operationId];
@@ -432,6 +460,21 @@ describe('OpenAPI document', () => {
         );
         expect(checkOrder(strictReading, unpaidOrder)?.problem).toMatch(/\/payment must be object/);
       });
+    });
+
+    it('takes a CORS preflight (the OPTIONS route of @fastify/cors) only as an empty 204', () => {
+      const preflight = (status: number, body: string) =>
+        validator.check({
+          method: 'OPTIONS',
+          route: '*',
+          url: '/api/v1/products',
+          status,
+          contentType: undefined,
+          body,
+        });
+      expect(preflight(204, '')).toBeNull();
+      expect(preflight(200, product)?.problem).toMatch(/preflight/);
+      expect(preflight(204, product)?.problem).toMatch(/preflight/);
     });
 
     it('counts the responses the running app sends', async () => {

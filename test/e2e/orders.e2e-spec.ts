@@ -1060,7 +1060,12 @@ describe('orders (HTTP contract)', () => {
         .get(OUTBOX)
         .set(t.auth(ADMIN, { admin: true }))
         .expect(200);
-      expect(empty.body).toStrictEqual({ pending: 0, delivered: 0, failed: 0 });
+      expect(empty.body).toStrictEqual({
+        pending: 0,
+        delivered: 0,
+        failed: 0,
+        oldestPendingSeconds: 0,
+      });
 
       const p = await insertProduct(t.dataSource, 1_000, 10);
       await setBalance(t.dataSource, 1, 1_000);
@@ -1083,11 +1088,23 @@ describe('orders (HTTP contract)', () => {
         pending: expect.any(Number),
         delivered: expect.any(Number),
         failed: 0,
+        oldestPendingSeconds: expect.any(Number),
       });
       expect(res.body.pending + res.body.delivered).toBe(1);
 
       expectErrorBody(await api().get(OUTBOX).set(t.auth(1)), 403, 'FORBIDDEN', OUTBOX);
       expectErrorBody(await api().get(OUTBOX), 401, 'UNAUTHORIZED', OUTBOX);
+    });
+
+    it('POST /admin/outbox/retry requeues nothing when nothing FAILED (admin only)', async () => {
+      const RETRY = '/api/v1/admin/outbox/retry';
+      const res = await api()
+        .post(RETRY)
+        .set(t.auth(ADMIN, { admin: true }))
+        .expect(200);
+      expect(res.body).toStrictEqual({ requeued: 0 });
+      expectErrorBody(await api().post(RETRY).set(t.auth(1)), 403, 'FORBIDDEN', RETRY);
+      expectErrorBody(await api().post(RETRY), 401, 'UNAUTHORIZED', RETRY);
     });
   });
 });

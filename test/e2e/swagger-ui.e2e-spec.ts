@@ -1,22 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import { describeInChromium, launchChromium } from '../support/chromium';
 import { startTestApp, TestApp } from '../support/test-app';
-
-/** Debian's chromium (`apt-get install -y chromium`); .ci/run installs it when missing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * The README's picture. It is rewritten only when missing or asked for
@@ -25,22 +13,16 @@ const LAUNCH_ARGS = [
  */
 const DOCS_SCREENSHOT = join(__dirname, '..', '..', 'docs', 'swagger-ui.png');
 
-describe('Swagger UI in a browser (headless Chromium)', () => {
+describeInChromium('Swagger UI in a browser (headless Chromium)', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
   const userId = 5;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install it with ` +
-          '`apt-get update && apt-get install -y chromium` (.ci/run does), or set CHROMIUM_PATH.',
-      );
-    }
+    browser = await launchChromium();
     t = await startTestApp();
     await t.reset();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 

@@ -2,7 +2,7 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/common/database/data-source-options';
 import { MIGRATIONS } from '../../src/common/database/migrations';
-import { ProductReserved1764000004000 } from '../../src/common/database/migrations/1764000004000-product-reserved';
+import { ProductReserved1764000005000 } from '../../src/common/database/migrations/1764000005000-product-reserved';
 import { runMigrations } from '../../src/common/database/run-migrations';
 import { databaseServerFromEnv, runDatabasePrefix } from '../support/database-server';
 import { testConfig } from '../support/test-config';
@@ -71,7 +71,7 @@ describe('migrations (real database)', () => {
     const before = new DataSource({
       ...dataSourceOptions(testConfig({ dbName: name })),
       poolSize: 2,
-      migrations: MIGRATIONS.filter((migration) => migration !== ProductReserved1764000004000),
+      migrations: MIGRATIONS.filter((migration) => migration !== ProductReserved1764000005000),
     });
     await recreate();
     await before.initialize();

@@ -11,12 +11,13 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
   let a: TestApp;
   let b: TestApp;
 
+  let env: Record<string, string>;
+
   beforeAll(async () => {
     platform = await new FakeDataPlatform().start();
-    const env = {
+    env = {
       DATA_PLATFORM_URL: platform.url,
       DATA_PLATFORM_TIMEOUT_MS: '1000',
-      OUTBOX_MAX_ATTEMPTS: '3',
       OUTBOX_RETRY_BASE_MS: '50',
       OUTBOX_RETRY_MAX_MS: '200',
     };
@@ -93,7 +94,7 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
       .get('/api/v1/admin/outbox')
       .set(a.auth(1, { admin: true }))
       .expect(200);
-    expect(counts.body).toEqual({ pending: 0, delivered: 1, failed: 0 });
+    expect(counts.body).toEqual({ pending: 0, delivered: 1, failed: 0, oldestPendingSeconds: 0 });
   });
 
   it('retries with backoff while the platform fails, then delivers the same event', async () => {
@@ -107,12 +108,21 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
     expect((await outboxRow()).attempts).toBe(3);
   });
 
-  it('gives up after the maximum attempts: the event is FAILED and visible; the payment stands', async () => {
+  it('gives up after OUTBOX_MAX_ATTEMPTS when an operator sets it: FAILED and visible; the payment stands; retry requeues it', async () => {
+    const limited = await startTestApp({ ...env, OUTBOX_MAX_ATTEMPTS: '3' });
+    limited.stopBackgroundJobs();
     platform.failAlways = true;
 
     const order = await payNewOrder(3);
     expect(order.status).toBe(200);
-    await relayUntil('FAILED');
+    try {
+      await eventually(async () => {
+        await limited.app.get(OutboxRelay).relayBatch();
+        return (await outboxRow()).status === 'FAILED';
+      });
+    } finally {
+      await limited.close();
+    }
 
     const row = await outboxRow();
     expect(row.attempts).toBe(3);
@@ -126,7 +136,78 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
       .get('/api/v1/admin/outbox')
       .set(a.auth(1, { admin: true }))
       .expect(200);
-    expect(counts.body).toEqual({ pending: 0, delivered: 0, failed: 1 });
+    expect(counts.body).toEqual({
+      pending: 0,
+      delivered: 0,
+      failed: 1,
+      oldestPendingSeconds: expect.any(Number),
+    });
+
+    // The operator's way back: requeue, and it is delivered (with a fresh count of attempts).
+    platform.failAlways = false;
+    const retried = await request(a.baseUrl)
+      .post('/api/v1/admin/outbox/retry')
+      .set(a.auth(1, { admin: true }))
+      .expect(200);
+    expect(retried.body).toEqual({ requeued: 1 });
+    await relayUntil('DELIVERED');
+    expect((await outboxRow()).attempts).toBe(1);
+    expect(platform.received).toHaveLength(4);
+  });
+
+  it('without OUTBOX_MAX_ATTEMPTS the relay never gives up: delivered after more failures than any limit', async () => {
+    platform.failNext(12);
+    await payNewOrder(6);
+    await eventually(async () => {
+      await a.app.get(OutboxRelay).relayBatch();
+      return (await outboxRow()).status === 'DELIVERED';
+    }, 15_000);
+    expect((await outboxRow()).attempts).toBe(13);
+  });
+
+  it('reports the age of the oldest undelivered event while the platform is behind', async () => {
+    platform.failAlways = true;
+    await payNewOrder(7);
+    await a.dataSource.query('UPDATE outbox_events SET created_at = ?', [
+      new Date(Date.now() - 125_000),
+    ]);
+    const counts = await request(a.baseUrl)
+      .get('/api/v1/admin/outbox')
+      .set(a.auth(1, { admin: true }))
+      .expect(200);
+    expect(counts.body.pending).toBe(1);
+    expect(counts.body.oldestPendingSeconds).toBeGreaterThanOrEqual(125);
+    expect(counts.body.oldestPendingSeconds).toBeLessThan(135);
+  });
+
+  it("delivers an order's ORDER_REFUNDED only after its ORDER_PAID, also while the first is retried, with two relays", async () => {
+    const order = await payNewOrder(8);
+    await request(a.baseUrl).post(`/api/v1/orders/${order.id}/cancel`).set(a.auth(8)).expect(200);
+    const other = await payNewOrder(9);
+    const eventsOf = (orderId: number) =>
+      platform.received
+        .filter((r) => (r.body.order as { id: number }).id === orderId)
+        .map((r) => r.body.type);
+    const relayBoth = () =>
+      Promise.all([a.app.get(OutboxRelay).relayBatch(), b.app.get(OutboxRelay).relayBatch()]);
+    platform.refuseIf = (r) => (r.body.order as { id: number }).id === order.id;
+
+    // While the order's ORDER_PAID is refused, its refund waits; another order's event does not.
+    await eventually(async () => {
+      await relayBoth();
+      return eventsOf(order.id).length >= 3 && eventsOf(other.id).length === 1;
+    });
+    expect(new Set(eventsOf(order.id))).toEqual(new Set(['ORDER_PAID']));
+
+    platform.refuseIf = null;
+    await eventually(async () => {
+      await relayBoth();
+      return (await countRows(a.dataSource, 'outbox_events', "status = 'DELIVERED'")) === 3;
+    });
+    const sequence = eventsOf(order.id);
+    expect(sequence.at(-1)).toBe('ORDER_REFUNDED');
+    expect(sequence.filter((type) => type === 'ORDER_REFUNDED')).toHaveLength(1);
+    expect(sequence.slice(0, -1).every((type) => type === 'ORDER_PAID')).toBe(true);
   });
 
   it('two relays working at once deliver each event once', async () => {

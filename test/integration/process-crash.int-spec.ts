@@ -5,7 +5,7 @@ import { TokenVerifier } from '../../src/common/auth/token-verifier';
 import { dataSourceOptions } from '../../src/common/database/data-source-options';
 import { databaseServerFromEnv } from '../support/database-server';
 import { FakeDataPlatform } from '../support/fake-data-platform';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../src/common/database/launcher';
 import {
   expectBackgroundWorkResumes,
   KeyedTraffic,

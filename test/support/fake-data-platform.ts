@@ -9,11 +9,13 @@ export interface ReceivedEvent {
 
 /**
  * A real HTTP server on loopback standing in for the data platform. `failNext(n)` answers the
- * next n requests with 503; `failAlways` answers every request with 500.
+ * next n requests with 503; `failAlways` answers every request with 500; `refuseIf` answers 503
+ * to the events it picks.
  */
 export class FakeDataPlatform {
   readonly received: ReceivedEvent[] = [];
   failAlways = false;
+  refuseIf: ((event: ReceivedEvent) => boolean) | null = null;
   private failuresLeft = 0;
   private server!: Server;
 
@@ -24,12 +26,15 @@ export class FakeDataPlatform {
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
       void readBody(request).then((raw) => {
-        this.received.push({
+        const event: ReceivedEvent = {
           idempotencyKey: request.headers['idempotency-key'] as string | undefined,
           contentType: request.headers['content-type'],
           body: JSON.parse(raw),
-        });
-        if (this.failAlways || this.failuresLeft > 0) {
+        };
+        this.received.push(event);
+        if (this.refuseIf?.(event)) {
+          response.writeHead(503).end('unavailable');
+        } else if (this.failAlways || this.failuresLeft > 0) {
           this.failuresLeft = Math.max(0, this.failuresLeft - 1);
           response.writeHead(this.failAlways ? 500 : 503).end('unavailable');
         } else {
@@ -49,6 +54,7 @@ export class FakeDataPlatform {
     this.received.length = 0;
     this.failAlways = false;
     this.failuresLeft = 0;
+    this.refuseIf = null;
   }
 
   stop(): Promise<void> {

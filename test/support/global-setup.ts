@@ -1,32 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { databaseEnv, LocatedDatabase, locateDatabase } from '../../src/common/database/launcher';
 
 /**
- * Decides the database server for the whole run:
- * - DB_HOST set: that server (each run creates and drops its own databases on it);
- * - otherwise: a throwaway MySQL 8.4 from Testcontainers (needs a Docker engine).
+ * Decides the database server for the whole run, the way `npm start` does (locateDatabase):
+ * DB_HOST when set; otherwise a throwaway private server from the machine's MariaDB/MySQL
+ * binaries, or a Testcontainers MySQL where only Docker exists. Each run works in databases of
+ * its own (`<prefix>_w<worker>`), dropped or deleted with the server by globalTeardown.
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TEST_DB_PREFIX = `ecom_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  if (process.env.DB_HOST) return;
   if (onlyUnitTestsSelected()) return;
-
-  const { getContainerRuntimeClient } = await import('testcontainers');
-  try {
-    await getContainerRuntimeClient();
-  } catch {
-    throw new Error(
-      'No database for the tests: set DB_HOST/DB_PORT/DB_USER/DB_PASSWORD to a MySQL 8 or MariaDB 10.11+ ' +
-        'server whose user may create databases (e.g. `bash scripts/local-mariadb.sh` then DB_HOST=127.0.0.1 ' +
-        'DB_USER=app DB_PASSWORD=app), or start a Docker engine so Testcontainers can run MySQL.',
-    );
-  }
-  const { MySqlContainer } = await import('@testcontainers/mysql');
-  const container = await new MySqlContainer('mysql:8.4').withRootPassword('test').start();
-  (globalThis as { __MYSQL_CONTAINER__?: unknown }).__MYSQL_CONTAINER__ = container;
-  process.env.DB_HOST = container.getHost();
-  process.env.DB_PORT = String(container.getPort());
-  process.env.DB_USER = 'root';
-  process.env.DB_PASSWORD = 'test';
+  const database = await locateDatabase({ env: process.env, purpose: { kind: 'throwaway' } });
+  (globalThis as { __TEST_DATABASE__?: LocatedDatabase }).__TEST_DATABASE__ = database;
+  // Jest's workers inherit this environment.
+  Object.assign(process.env, databaseEnv(database));
+  process.stderr.write(`\ntests use ${database.where} on ${database.host}:${database.port}\n`);
 }
 
 /** `jest --selectProjects unit` needs no database. */

@@ -1,16 +1,18 @@
 import { createConnection } from 'mysql2/promise';
+import type { LocatedDatabase } from '../../src/common/database/launcher';
 import { databaseServerFromEnv, runDatabasePrefix } from './database-server';
 import { reportCheckCount } from './openapi-check-count';
 
-/** Drops every database this run created, then stops the container if one was started. */
+/** Drops every database this run created, then stops (and deletes) a server it started. */
 export default async function globalTeardown(): Promise<void> {
   reportCheckCount();
-  const container = (globalThis as { __MYSQL_CONTAINER__?: { stop(): Promise<unknown> } })
-    .__MYSQL_CONTAINER__;
-  if (container) {
-    await container.stop();
-    return;
-  }
+  const database = (globalThis as { __TEST_DATABASE__?: LocatedDatabase }).__TEST_DATABASE__;
+  if (!database) return;
+  if (!database.owned) await dropRunDatabases();
+  await database.release();
+}
+
+async function dropRunDatabases(): Promise<void> {
   const prefix = runDatabasePrefix();
   const connection = await createConnection(databaseServerFromEnv());
   try {

@@ -58,6 +58,12 @@ export function responseChecks(): ResponseChecks | undefined {
 
 /** Swagger UI, its assets and /docs-json are not API operations. */
 const DOCS_ROUTE = /^\/docs(?:$|[/-])/;
+/**
+ * The route @fastify/cors adds so that Fastify accepts `OPTIONS` anywhere: a CORS preflight is
+ * not an API operation (the document describes none), but it must be the empty 204. A refused
+ * origin's preflight goes on to the not-found answer, checked like any unmatched request.
+ */
+const PREFLIGHT_ROUTE = '*';
 const DOCUMENT_ID = 'openapi';
 const SCHEMA_REF = '#/components/schemas/';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -119,6 +125,12 @@ export class OpenApiResponseValidator {
       // No route: the not-found answer, or a request the router rejected (bad URL encoding).
       if (response.status < 400) return fail('a success answer to a request that matched no route');
       return this.bodyProblem(this.errorBody, response, fail);
+    }
+
+    if (response.method === 'OPTIONS' && response.route === PREFLIGHT_ROUTE) {
+      return response.status === 204 && !response.body
+        ? null
+        : fail('a CORS preflight must be answered 204 with no body');
     }
 
     const method = response.method === 'HEAD' ? 'GET' : response.method;

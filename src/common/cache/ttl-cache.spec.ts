@@ -17,6 +17,18 @@ describe('TtlCache', () => {
     expect(await cache.getOrLoad('k', load)).toBe(2);
   });
 
+  it('keeps a value loaded with a TTL of its own for that TTL', async () => {
+    const cache = new TtlCache<number>(100, 10, now);
+    let loads = 0;
+    const load = async () => ++loads;
+
+    expect(await cache.getOrLoad('k', load, 1_000)).toBe(1);
+    clock = 999;
+    expect(await cache.getOrLoad('k', load)).toBe(1);
+    clock = 1_000;
+    expect(await cache.getOrLoad('k', load)).toBe(2);
+  });
+
   it('with a TTL of 0 always loads', async () => {
     const cache = new TtlCache<number>(0, 10, now);
     let loads = 0;

@@ -19,7 +19,8 @@ export class TtlCache<T> {
     return this.ttlMs > 0;
   }
 
-  async getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
+  /** `ttlMs` overrides the cache's TTL for the value this call loads. */
+  async getOrLoad(key: string, load: () => Promise<T>, ttlMs = this.ttlMs): Promise<T> {
     if (!this.enabled) return load();
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > this.now()) return hit.value;
@@ -28,7 +29,7 @@ export class TtlCache<T> {
     const generation = this.generation;
     const loaded = load()
       .then((value) => {
-        if (generation === this.generation) this.store(key, value);
+        if (generation === this.generation) this.store(key, value, ttlMs);
         return value;
       })
       .finally(() => {
@@ -38,11 +39,11 @@ export class TtlCache<T> {
     return loaded;
   }
 
-  private store(key: string, value: T): void {
+  private store(key: string, value: T, ttlMs: number): void {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries)
       this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
   }
 
   /**

@@ -36,5 +36,30 @@ export function dataSourceOptions(config: AppConfig): MysqlConnectionOptions {
     migrationsRun: false,
     logger: new TypeOrmNestLogger(),
     maxQueryExecutionTime: 1_000,
+    ...replication(config),
+  };
+}
+
+/**
+ * DB_REPLICA_HOSTS: TypeORM replication, with every query on the primary unless it asks for a
+ * replica (`defaultMode: 'master'`; only TransactionRunner.readQuery does). The pools behind it
+ * are resilientMysql2's (see replicated-pools.ts).
+ */
+function replication(config: AppConfig): Pick<MysqlConnectionOptions, 'replication'> {
+  const { host, port, user, password, name, replicas } = config.db;
+  if (replicas.length === 0) return {};
+  const node = (at: { host: string; port: number }) => ({
+    host: at.host,
+    port: at.port,
+    username: user,
+    password,
+    database: name,
+  });
+  return {
+    replication: {
+      master: node({ host, port }),
+      slaves: replicas.map(node),
+      defaultMode: 'master',
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import * as mysql2 from 'mysql2';
 import type { Pool, PoolConnection, PoolOptions } from 'mysql2';
+import { ReplicatedPools } from './replicated-pools';
 
 /** `code` of the error a request gets when no pooled connection came within the acquire timeout. */
 export const POOL_ACQUIRE_TIMEOUT = 'POOL_ACQUIRE_TIMEOUT';
@@ -18,7 +19,8 @@ type GetConnectionCallback = (
 ) => void;
 
 /**
- * mysql2 as TypeORM's driver (`driver` option), with what the plain pool lacks:
+ * mysql2 as TypeORM's driver (`driver` option), with what the plain pool lacks (with replicas,
+ * for the primary's pool and each replica's, see replicated-pools.ts):
  *
  * - Every connection bounds its lock waits (`innodb_lock_wait_timeout`) from its first statement.
  *
@@ -34,17 +36,20 @@ type GetConnectionCallback = (
  */
 export function resilientMysql2(options: ResilientPoolOptions): typeof mysql2 {
   const logger = new Logger('Database');
+  const createPool = (config: PoolOptions) => {
+    const pool = mysql2.createPool(config);
+    guardConnectionErrors(pool, logger);
+    boundLockWaits(pool, options.lockWaitTimeoutSeconds, logger);
+    boundAcquireWait(pool, options.acquireTimeoutMs);
+    return pool;
+  };
   return {
     // TypeORM checks that the driver object has own keys and calls createPool/createPoolCluster.
     ...mysql2,
-    createPool: (config: PoolOptions | string) => {
-      const pool = mysql2.createPool(config as PoolOptions);
-      guardConnectionErrors(pool, logger);
-      boundLockWaits(pool, options.lockWaitTimeoutSeconds, logger);
-      boundAcquireWait(pool, options.acquireTimeoutMs);
-      return pool;
-    },
-  } as typeof mysql2;
+    createPool,
+    // With DB_REPLICA_HOSTS: the same pools, for the primary and each replica.
+    createPoolCluster: () => new ReplicatedPools(createPool),
+  } as unknown as typeof mysql2;
 }
 
 function guardConnectionErrors(pool: Pool, logger: Logger): void {

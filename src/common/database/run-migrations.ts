@@ -1,7 +1,6 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { withNamedLock } from './named-lock';
 
-/** Named locks are server-wide: the name carries the database, so databases don't share it. */
-const LOCK_NAME_SQL = `CONCAT('migrations:', MD5(DATABASE()))`;
 const LOCK_WAIT_SECONDS = 120;
 
 /**
@@ -10,19 +9,9 @@ const LOCK_WAIT_SECONDS = 120;
  * migrations share one connection.
  */
 export async function runMigrations(dataSource: DataSource): Promise<void> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    const [{ locked }] = await runner.query(`SELECT GET_LOCK(${LOCK_NAME_SQL}, ?) AS locked`, [
-      LOCK_WAIT_SECONDS,
-    ]);
-    if (Number(locked) !== 1)
-      throw new Error(`could not get the migration lock within ${LOCK_WAIT_SECONDS} s`);
+  await withNamedLock(dataSource, 'migrations', LOCK_WAIT_SECONDS, async (runner) => {
     const executor = new MigrationExecutor(dataSource, runner);
     executor.transaction = 'each';
     await executor.executePendingMigrations();
-  } finally {
-    await runner.query(`SELECT RELEASE_LOCK(${LOCK_NAME_SQL})`).catch(() => undefined);
-    await runner.release();
-  }
+  });
 }

@@ -3,7 +3,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { ServiceUnavailableError } from '../errors/common.errors';
-import { ER_CHECKREAD, isLockConflict, isRetryableConflict, mysqlErrno } from './mysql-errors';
+import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
+import type { PoolConnection } from 'mysql2';
+import {
+  ER_CHECKREAD,
+  isConnectionError,
+  isLockConflict,
+  isRetryableConflict,
+  mysqlErrno,
+} from './mysql-errors';
+import { ReplicatedPools } from './replicated-pools';
 
 const MAX_ATTEMPTS = 3;
 
@@ -42,6 +51,41 @@ export class TransactionRunner {
   query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> {
     const unit = this.storage.getStore();
     return unit ? unit.runner.query(sql, parameters) : this.dataSource.query(sql, parameters);
+  }
+
+  /**
+   * A read that a replica may serve (DB_REPLICA_HOSTS): for the public catalogue reads that are
+   * allowed to lag (a product page, popular products), never for anything that decides a write.
+   * Inside a unit of work, or without replicas, it is `query` on the primary. A locking read is
+   * refused. A replica that fails or does not answer within REPLICA_QUERY_TIMEOUT_MS is left out
+   * for a while and the read is answered by the primary.
+   */
+  async readQuery<T = unknown>(sql: string, parameters: unknown[] = []): Promise<T> {
+    if (LOCKING_READ.test(sql)) throw new Error(`a locking read never goes to a replica: ${sql}`);
+    const replicas = this.replicas;
+    if (this.storage.getStore() || !replicas) return this.query<T>(sql, parameters);
+    const connection = await (this.dataSource.driver as MysqlDriver).obtainSlaveConnection();
+    if (!replicas.isReplicaConnection(connection)) {
+      return releasing(connection, () => queryOn<T>(connection, sql, parameters));
+    }
+    try {
+      const rows = await queryOn<T>(connection, sql, parameters, REPLICA_QUERY_TIMEOUT_MS);
+      connection.release();
+      return rows;
+    } catch (error) {
+      if (!isConnectionError(error)) {
+        connection.release();
+        throw error;
+      }
+      replicas.markFailed(connection, error);
+      connection.destroy();
+      return this.dataSource.query(sql, parameters);
+    }
+  }
+
+  private get replicas(): ReplicatedPools | null {
+    const cluster = (this.dataSource.driver as MysqlDriver).poolCluster as unknown;
+    return cluster instanceof ReplicatedPools ? cluster : null;
   }
 
   /** The TypeORM manager bound to the current unit (for non-hot ORM reads and writes). */
@@ -155,6 +199,31 @@ export class TransactionRunner {
 
 const conflictName = (error: unknown) =>
   mysqlErrno(error) === ER_CHECKREAD ? 'record changed since the snapshot (1020)' : 'deadlock';
+
+/** A replica read that takes longer is answered by the primary (the replica is left out). */
+export const REPLICA_QUERY_TIMEOUT_MS = 1_000;
+const LOCKING_READ = /\bFOR\s+(UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i;
+
+function queryOn<T>(
+  connection: PoolConnection,
+  sql: string,
+  values: unknown[],
+  timeout?: number,
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    connection.query({ sql, values, timeout }, (error, rows) =>
+      error ? reject(error) : resolve(rows as T),
+    ),
+  );
+}
+
+async function releasing<T>(connection: PoolConnection, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    connection.release();
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app-config';
+import { within } from '../async/within';
 import { Public } from '../auth/auth.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ApiErrors } from '../errors/api-errors.decorator';
 import { ServiceUnavailableError } from '../errors/common.errors';
+import { RedisStatus, SharedRedis } from '../redis/shared-redis';
 
 @ApiSchema({ name: 'HealthResponse' })
 class HealthDto {
@@ -13,6 +15,16 @@ class HealthDto {
 
   @ApiProperty({ enum: ['up'], example: 'up' })
   database!: string;
+
+  @ApiProperty({
+    enum: ['up', 'degraded', 'disabled'],
+    example: 'up',
+    description:
+      'The optional shared store (REDIS_URL). `degraded`: Redis is down or not answering, and ' +
+      'rate limits and the popular cache are per process until it is back; it does not make the ' +
+      'service unhealthy. `disabled`: no REDIS_URL.',
+  })
+  redis!: RedisStatus;
 
   @ApiProperty({
     example: 12.5,
@@ -28,30 +40,32 @@ export class HealthController {
   constructor(
     private readonly db: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly redis: SharedRedis,
   ) {}
 
   @Get()
   @Public()
-  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness and database reachability' })
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Liveness and database reachability (Redis state reported, not decisive)',
+  })
   @ApiOkResponse({ type: HealthDto })
   @ApiErrors('SERVICE_UNAVAILABLE')
   async check(): Promise<HealthDto> {
+    // Bounded by the Redis command timeout, and instant while the circuit is open.
+    const redis = this.redis.status();
     // A health check must answer promptly, even when a server that stopped responding leaves
     // the ping waiting on an open connection: give up after the connect timeout.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('ping timed out')),
-        this.config.db.connectTimeoutMs,
-      );
-    });
     try {
-      await Promise.race([this.db.query('SELECT 1'), timeout]);
+      await within(this.db.query('SELECT 1'), this.config.db.connectTimeoutMs, 'no answer');
     } catch {
       throw new ServiceUnavailableError('The database is not answering');
-    } finally {
-      clearTimeout(timer);
     }
-    return { status: 'ok', database: 'up', uptimeSeconds: Math.round(process.uptime() * 10) / 10 };
+    return {
+      status: 'ok',
+      database: 'up',
+      redis: await redis,
+      uptimeSeconds: Math.round(process.uptime() * 10) / 10,
+    };
   }
 }

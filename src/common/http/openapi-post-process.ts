@@ -17,6 +17,9 @@ const BODY_ROUTES: ErrorCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']
 
 const CODE_ORDER = Object.keys(ERROR_STATUS) as ErrorCode[];
 
+/** Every path parameter's example: product 1 and user 1 exist in the demo data (demo-data.ts). */
+export const PATH_ID_EXAMPLE = 1;
+
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
@@ -29,7 +32,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * - 429, 500 and 503 on every operation, 413 and 415 on every operation that takes a body;
  *   `Retry-After` on 429 and 503;
  * - public operations say so (`security: []`), so they are not mistaken for an oversight;
- * - path parameters are ids: positive integers up to 2^53 - 1;
+ * - path parameters are ids: positive integers up to 2^53 - 1, with an example an importer can
+ *   send (`1`: the first demo product, and user 1 who has a demo balance);
  * - numbers are integers (money is whole KRW, ids, quantities and counts are integers): a
  *   `type: number` without a `format` becomes `integer`; a fractional field says `format: double`;
  * - request bodies reject unknown fields (`additionalProperties: false`), as validation does;
@@ -72,8 +76,10 @@ export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
             type: 'integer',
             minimum: 1,
             maximum: Number.MAX_SAFE_INTEGER,
-            example: 1,
+            example: PATH_ID_EXAMPLE,
           };
+          // On the parameter too: Postman, Portman and Dredd build a request from this one.
+          parameter.example = PATH_ID_EXAMPLE;
         }
       }
       const bodySchema = operation.requestBody?.content?.['application/json']?.schema;

@@ -31,6 +31,10 @@ const DESCRIPTION = [
     'positive integers, times are ISO-8601 UTC. Lists are paged with `page` (from 1) and `size` (1-100, ' +
     'default 20). Money-moving POSTs take an optional `Idempotency-Key`. Every response carries ' +
     '`X-Request-Id`; quote it when reporting a problem.',
+  '',
+  '**Browsers on other origins (CORS).** Pages served from an origin listed in `CORS_ORIGINS` (by default, ' +
+    'outside production, `http://localhost` and `http://127.0.0.1` on any port) may call every operation; ' +
+    'scripts can read `ETag`, `X-Request-Id`, `Idempotent-Replayed`, `Retry-After` and `X-RateLimit-*`.',
 ].join('\n');
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

@@ -2,7 +2,8 @@ import { Foundation1764000000000 } from './1764000000000-foundation';
 import { CouponsOrders1764000001000 } from './1764000001000-coupons-orders';
 import { ProductSalesDaily1764000002000 } from './1764000002000-product-sales-daily';
 import { Cart1764000003000 } from './1764000003000-cart';
-import { ProductReserved1764000004000 } from './1764000004000-product-reserved';
+import { OutboxPerOrder1764000004000 } from './1764000004000-outbox-per-order';
+import { ProductReserved1764000005000 } from './1764000005000-product-reserved';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   CouponsOrders1764000001000,
   ProductSalesDaily1764000002000,
   Cart1764000003000,
-  ProductReserved1764000004000,
+  OutboxPerOrder1764000004000,
+  ProductReserved1764000005000,
 ];

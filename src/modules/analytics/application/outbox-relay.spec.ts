@@ -1,5 +1,5 @@
 import { Clock } from '../../../common/clock/clock';
-import { loadConfig } from '../../../config/load-config';
+import { testConfig } from '../../../../test/support/test-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
 import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
 import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
@@ -45,9 +45,9 @@ class FakeOutbox extends OutboxRepository {
     this.claims++;
     return this.batches.shift() ?? [];
   }
-  async markDelivered(id: number): Promise<void> {
-    this.maybeFail(`delivered:${id}`);
-    this.delivered.push(id);
+  async markDelivered(ids: number[]): Promise<void> {
+    this.maybeFail(`delivered:${ids.join(',')}`);
+    this.delivered.push(...ids);
   }
   async markAttemptFailed(id: number): Promise<void> {
     this.maybeFail(`failed:${id}`);
@@ -59,13 +59,22 @@ class FakeOutbox extends OutboxRepository {
   async counts(): Promise<OutboxCounts> {
     return { pending: 0, delivered: 0, failed: 0 };
   }
+  async oldestUndeliveredAt(): Promise<Date | null> {
+    return null;
+  }
+  async requeueFailed(): Promise<number> {
+    return 0;
+  }
 }
 
 class FakePlatform extends DataPlatformClient {
   sent: string[] = [];
   rejecting = new Set<string>();
+  /** While set, every send waits for it: shows how many sends are under way at once. */
+  gate: Promise<void> | null = null;
   async send(e: PlatformEvent): Promise<void> {
     this.sent.push(e.eventId);
+    await this.gate;
     if (this.rejecting.has(e.eventId)) throw new Error('503 from the platform');
   }
 }
@@ -76,15 +85,15 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
   it('finishes the claimed batch on the next tick without sending again what it already sent', async () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
-    const relay = new OutboxRelay(outbox, platform, clock, loadConfig({}));
-    outbox.failOn.add('delivered:2');
+    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
+    outbox.failOn.add('delivered:1,2,3');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
-    expect(platform.sent).toEqual(['event-1', 'event-2']);
-    expect(outbox.delivered).toEqual([1]);
+    expect(platform.sent).toEqual(['event-1', 'event-2', 'event-3']);
+    expect(outbox.delivered).toEqual([]);
 
-    // The database is back: the rest of the claimed batch, before claiming anything new.
-    expect(await relay.relayBatch()).toBe(2);
+    // The database is back: the claimed batch is recorded, before claiming anything new.
+    expect(await relay.relayBatch()).toBe(3);
     expect(platform.sent).toEqual(['event-1', 'event-2', 'event-3']);
     expect(outbox.delivered).toEqual([1, 2, 3]);
     expect(outbox.failed).toEqual([]);
@@ -98,7 +107,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     const outbox = new FakeOutbox([[event(7)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-7');
-    const relay = new OutboxRelay(outbox, platform, clock, loadConfig({}));
+    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
     outbox.failOn.add('failed:7');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -110,7 +119,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
 
   it('a successful send whose acknowledgement fails is not counted as a failed attempt', async () => {
     const outbox = new FakeOutbox([[event(5)]]);
-    const relay = new OutboxRelay(outbox, new FakePlatform(), clock, loadConfig({}));
+    const relay = new OutboxRelay(outbox, new FakePlatform(), clock, testConfig());
     outbox.failOn.add('delivered:5');
 
     await expect(relay.relayBatch()).rejects.toThrow();
@@ -128,14 +137,42 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
       outbox,
       platform,
       movingClock,
-      loadConfig({ DATA_PLATFORM_TIMEOUT_MS: '100' }),
+      testConfig({ env: { DATA_PLATFORM_TIMEOUT_MS: '100' } }),
     );
-    outbox.failOn.add('delivered:1');
+    outbox.failOn.add('delivered:1,2');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
-    now += 100 * 50 + 5_000; // the lease: DATA_PLATFORM_TIMEOUT_MS x 50 + 5 s
+    now += 100 + 5_000; // the lease: DATA_PLATFORM_TIMEOUT_MS + 5 s
     expect(await relay.relayBatch()).toBe(1);
     expect(outbox.claims).toBe(2);
     expect(outbox.delivered).toEqual([2]);
+  });
+});
+
+describe('OutboxRelay sending a batch', () => {
+  it('sends the events of a batch at once, then records them together', async () => {
+    const outbox = new FakeOutbox([[event(1), event(2), event(3), event(4)]]);
+    const platform = new FakePlatform();
+    let open!: () => void;
+    platform.gate = new Promise((resolve) => (open = resolve));
+    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
+
+    const batch = relay.relayBatch();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(platform.sent).toEqual(['event-1', 'event-2', 'event-3', 'event-4']); // none finished yet
+    open();
+    expect(await batch).toBe(4);
+    expect(outbox.delivered).toEqual([1, 2, 3, 4]);
+  });
+
+  it('records the delivered ones and schedules a retry for the one the platform refused', async () => {
+    const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
+    const platform = new FakePlatform();
+    platform.rejecting.add('event-2');
+    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
+
+    expect(await relay.relayBatch()).toBe(3);
+    expect(outbox.delivered).toEqual([1, 3]);
+    expect(outbox.failed).toEqual([2]);
   });
 });

@@ -11,14 +11,16 @@ const BATCH_SIZE = 50;
 
 /** A claimed event, with the outcome of sending it once it was sent. */
 interface RelayItem extends ClaimedEvent {
-  sent?: { delivered: true; at: Date } | { delivered: false; error: string };
+  sent?: { delivered: true } | { delivered: false; error: string };
 }
 
 /**
  * Delivers outbox events to the data platform after their transaction committed, at least once:
- * claim a batch, send each, then mark it delivered or schedule a retry with backoff.
- * Runs in every process; claims (SKIP LOCKED plus a lease) keep them from sending one event twice
- * in the common case. A claim outlives a crashed relay only by its lease, so nothing is lost.
+ * claim a batch, send its events at once, then mark them delivered or schedule a retry with
+ * backoff (until delivered, unless OUTBOX_MAX_ATTEMPTS is set). Runs in every process; claims
+ * (SKIP LOCKED plus a lease) keep them from sending one event twice in the common case. A claim
+ * outlives a crashed relay only by its lease, so nothing is lost. A batch holds at most one event
+ * per order (see OutboxRepository.claimDue), so sending it at once keeps each order's order.
  */
 @Injectable()
 export class OutboxRelay {
@@ -46,8 +48,8 @@ export class OutboxRelay {
       baseMs: config.outbox.retryBaseMs,
       maxMs: config.outbox.retryMaxMs,
     };
-    // Long enough for a whole batch of sends to time out one after the other.
-    this.leaseMs = config.dataPlatformTimeoutMs * BATCH_SIZE + 5_000;
+    // The batch is sent at once: long enough for its sends to time out, and to record them.
+    this.leaseMs = config.dataPlatformTimeoutMs + 5_000;
   }
 
   @Interval(RELAY_INTERVAL_MS)
@@ -74,11 +76,18 @@ export class OutboxRelay {
       : await this.outbox.claimDue(new Date(claimedAt), BATCH_SIZE, this.leaseMs);
     const taken = batch.length;
     if (!fromBacklog) this.backlogClaimedAt = claimedAt;
+    await Promise.all(batch.map(async (item) => (item.sent ??= await this.send(item))));
     try {
+      const delivered = batch.filter((item) => item.sent?.delivered);
+      if (delivered.length > 0) {
+        await this.outbox.markDelivered(
+          delivered.map((item) => item.id),
+          this.clock.now(),
+        );
+        batch.splice(0, batch.length, ...batch.filter((item) => !item.sent?.delivered));
+      }
       while (batch.length > 0) {
-        const item = batch[0];
-        item.sent ??= await this.send(item);
-        await this.record(item);
+        await this.recordFailure(batch[0]);
         batch.shift();
       }
     } finally {
@@ -91,18 +100,14 @@ export class OutboxRelay {
   private async send({ event }: RelayItem): Promise<NonNullable<RelayItem['sent']>> {
     try {
       await this.platform.send(event);
-      return { delivered: true, at: this.clock.now() };
+      return { delivered: true };
     } catch (error) {
       return { delivered: false, error: (error as Error).message };
     }
   }
 
-  private async record({ id, attempts, event, sent }: RelayItem): Promise<void> {
-    if (!sent) return;
-    if (sent.delivered) {
-      await this.outbox.markDelivered(id, sent.at);
-      return;
-    }
+  private async recordFailure({ id, attempts, event, sent }: RelayItem): Promise<void> {
+    if (!sent || sent.delivered) return;
     const failed = attempts + 1;
     const delay = nextRetryDelayMs(failed, this.policy);
     const nextAttemptAt = delay === null ? null : new Date(this.clock.now().getTime() + delay);

@@ -4,6 +4,11 @@ import { Clock } from '../../../common/clock/clock';
 import { OutboxCounts, OutboxEventType, PlatformOrder } from '../domain/outbox-event';
 import { OutboxRepository } from '../domain/outbox.repository';
 
+export interface OutboxStatus extends OutboxCounts {
+  /** Age of the oldest event not yet delivered, whole seconds; 0 when there is none. */
+  oldestPendingSeconds: number;
+}
+
 @Injectable()
 export class OutboxService {
   constructor(
@@ -24,7 +29,22 @@ export class OutboxService {
     );
   }
 
-  counts(): Promise<OutboxCounts> {
-    return this.outbox.counts();
+  async status(): Promise<OutboxStatus> {
+    const [counts, oldestPendingSeconds] = await Promise.all([
+      this.outbox.counts(),
+      this.oldestPendingSeconds(),
+    ]);
+    return { ...counts, oldestPendingSeconds };
+  }
+
+  async oldestPendingSeconds(): Promise<number> {
+    const oldest = await this.outbox.oldestUndeliveredAt();
+    if (oldest === null) return 0;
+    return Math.max(0, Math.floor((this.clock.now().getTime() - oldest.getTime()) / 1000));
+  }
+
+  /** Every FAILED event is delivered again (an operator's answer to OUTBOX_MAX_ATTEMPTS). */
+  requeueFailed(): Promise<number> {
+    return this.outbox.requeueFailed(this.clock.now());
   }
 }

@@ -1,8 +1,7 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import { Injectable } from '@nestjs/common';
 import { TtlCache } from '../../../common/cache/ttl-cache';
 import { Clock } from '../../../common/clock/clock';
+import { SharedCache } from '../../../common/redis/shared-cache';
 import { AppConfig } from '../../../config/app-config';
 import { ProductService } from '../../product/application/product.service';
 import { SalesRepository } from '../domain/sales.repository';
@@ -27,13 +26,15 @@ const LOCAL_LAYER_MAX_MS = 1_000;
 
 /**
  * Top sellers of the last `days` UTC calendar days (today included), from the per-day sales
- * aggregate. Answers are cached for POPULAR_CACHE_TTL_SECONDS (Redis when REDIS_URL is set,
- * behind a 1 s in-process layer); a cache that fails is bypassed, never fatal.
+ * aggregate. Answers are cached for POPULAR_CACHE_TTL_SECONDS: in the shared store (Redis)
+ * behind a 1 s in-process layer while it is available; in-process for the whole TTL without
+ * REDIS_URL or while Redis is down, so an outage costs freshness across processes, not load on
+ * the database.
  */
 @Injectable()
 export class PopularProductsService {
-  private readonly logger = new Logger(PopularProductsService.name);
   private readonly ttlMs: number;
+  private readonly localLayerMs: number;
   private readonly local: TtlCache<PopularRanking>;
   /** Deployments sharing one Redis must not share answers: keys carry the database name. */
   private readonly keyPrefix: string;
@@ -42,32 +43,35 @@ export class PopularProductsService {
     private readonly sales: SalesRepository,
     private readonly products: ProductService,
     private readonly clock: Clock,
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly shared: SharedCache,
     config: AppConfig,
   ) {
     this.ttlMs = config.popularCacheTtlSeconds * 1000;
-    this.local = new TtlCache(Math.min(this.ttlMs, LOCAL_LAYER_MAX_MS));
+    this.localLayerMs = Math.min(this.ttlMs, LOCAL_LAYER_MAX_MS);
+    this.local = new TtlCache(this.ttlMs);
     this.keyPrefix = `popular:v2:${config.db.name}`;
+    // Answers kept for the whole TTL during an outage give way to the shared ones at once.
+    shared.onRecovery(() => this.local.clear());
   }
 
   async top(days: number, limit: number): Promise<PopularRanking> {
     if (this.ttlMs === 0) return this.compute(days, limit);
     const key = `${this.keyPrefix}:${days}:${limit}`;
+    if (!this.shared.available) return this.local.getOrLoad(key, () => this.compute(days, limit));
     // A short in-process layer in front of the shared cache: hot reads skip the Redis round
     // trip and its JSON parsing, and concurrent misses share one load.
-    return this.local.getOrLoad(key, () => this.fromSharedCache(key, days, limit));
+    return this.local.getOrLoad(
+      key,
+      () => this.fromSharedCache(key, days, limit),
+      this.localLayerMs,
+    );
   }
 
   private async fromSharedCache(key: string, days: number, limit: number): Promise<PopularRanking> {
-    const cached = await this.cache.get<PopularRanking>(key).catch((error: Error) => {
-      this.logger.warn(`popular cache read failed: ${error.message}`);
-      return undefined;
-    });
+    const cached = await this.shared.get<PopularRanking>(key);
     if (cached) return cached;
     const fresh = await this.compute(days, limit);
-    await this.cache.set(key, fresh, this.ttlMs).catch((error: Error) => {
-      this.logger.warn(`popular cache write failed: ${error.message}`);
-    });
+    await this.shared.set(key, fresh, this.ttlMs);
     return fresh;
   }
 

@@ -13,10 +13,13 @@ export abstract class OutboxRepository {
   /**
    * Claims up to `limit` due events (FOR UPDATE SKIP LOCKED, so processes never wait on each
    * other) by moving their next attempt `leaseMs` ahead: a relay that dies mid-delivery leaves
-   * the event to be retried after the lease.
+   * the event to be retried after the lease. Only the first undelivered event of each order is
+   * due: a later one waits until every earlier one of its order is delivered, so one order's
+   * events reach the platform in the order they were written, and a batch holds at most one
+   * event per order (its events may be sent at once).
    */
   abstract claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEvent[]>;
-  abstract markDelivered(id: number, now: Date): Promise<void>;
+  abstract markDelivered(ids: number[], now: Date): Promise<void>;
   /** Records a failed attempt: retry at `nextAttemptAt`, or FAILED for good when it is null. */
   abstract markAttemptFailed(id: number, nextAttemptAt: Date | null, error: string): Promise<void>;
   /**
@@ -25,4 +28,8 @@ export abstract class OutboxRepository {
    */
   abstract takeUnprojected(limit: number): Promise<PlatformEvent[]>;
   abstract counts(): Promise<OutboxCounts>;
+  /** When the oldest event not yet delivered (pending or failed) was written; null when none. */
+  abstract oldestUndeliveredAt(): Promise<Date | null>;
+  /** Makes every FAILED event pending again, due at once, with a fresh count of attempts. */
+  abstract requeueFailed(now: Date): Promise<number>;
 }

@@ -15,7 +15,13 @@ describe('nextRetryDelayMs', () => {
     ]);
   });
 
-  it('gives up after the last attempt', () => {
+  it('never gives up without a limit (maxAttempts 0), the wait staying at the cap', () => {
+    const unlimited = { ...policy, maxAttempts: 0 };
+    expect(nextRetryDelayMs(10_000, unlimited, 1)).toBe(6_000);
+    expect(nextRetryDelayMs(1, unlimited, 1)).toBe(1_000);
+  });
+
+  it('gives up after the last attempt when a limit is set', () => {
     expect(nextRetryDelayMs(5, policy, 0.5)).toBeNull();
     expect(nextRetryDelayMs(4, policy, 0.5)).not.toBeNull();
   });

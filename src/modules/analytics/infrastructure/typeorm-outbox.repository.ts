@@ -20,8 +20,11 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
     return this.db.run(async () => {
       const rows = await this.db.query<{ id: number; attempts: number; payload: string }[]>(
-        `SELECT id, attempts, payload FROM outbox_events
+        `SELECT id, attempts, payload FROM outbox_events e
           WHERE status = 'PENDING' AND next_attempt_at <= ?
+            AND NOT EXISTS (SELECT 1 FROM outbox_events earlier
+                             WHERE earlier.aggregate_id = e.aggregate_id AND earlier.id < e.id
+                               AND earlier.status <> 'DELIVERED')
           ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
         [now, limit],
       );
@@ -38,11 +41,11 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
     }, 'READ COMMITTED');
   }
 
-  async markDelivered(id: number, now: Date): Promise<void> {
+  async markDelivered(ids: number[], now: Date): Promise<void> {
     await this.db.query(
       `UPDATE outbox_events SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, last_error = NULL
-        WHERE id = ? AND status = 'PENDING'`,
-      [now, id],
+        WHERE id IN (${ids.map(() => '?').join(',')}) AND status = 'PENDING'`,
+      [now, ...ids],
     );
   }
 
@@ -75,5 +78,22 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
     );
     const count = (status: string) => Number(rows.find((row) => row.status === status)?.total ?? 0);
     return { pending: count('PENDING'), delivered: count('DELIVERED'), failed: count('FAILED') };
+  }
+
+  async oldestUndeliveredAt(): Promise<Date | null> {
+    // Through idx_outbox_due: only the (few) undelivered rows are read.
+    const [{ oldest }] = await this.db.query<{ oldest: Date | null }[]>(
+      "SELECT MIN(created_at) AS oldest FROM outbox_events WHERE status IN ('PENDING', 'FAILED')",
+    );
+    return oldest === null ? null : new Date(oldest);
+  }
+
+  async requeueFailed(now: Date): Promise<number> {
+    const result = await this.db.query<{ affectedRows: number }>(
+      `UPDATE outbox_events SET status = 'PENDING', attempts = 0, next_attempt_at = ?
+        WHERE status = 'FAILED'`,
+      [now],
+    );
+    return result.affectedRows;
   }
 }

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * order is cancelled or expires. A restock is refused when stock plus these units would pass
  * the maximum, so returned units always fit. Filled from the orders that exist.
  */
-export class ProductReserved1764000004000 implements MigrationInterface {
-  name = 'ProductReserved1764000004000';
+export class ProductReserved1764000005000 implements MigrationInterface {
+  name = 'ProductReserved1764000005000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
