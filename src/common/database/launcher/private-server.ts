@@ -24,6 +24,7 @@ const STOP_TIMEOUT_MS = 60_000;
 /** Unix socket paths are limited to about 107 bytes. */
 const MAX_SOCKET_PATH = 100;
 const BIND_ATTEMPTS = 3;
+const INIT_ATTEMPTS = 2;
 
 /**
  * A MariaDB or MySQL server run from the machine's binaries in a directory of the project's
@@ -178,11 +179,24 @@ export class PrivateServer {
 
   private async initialize(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
+    this.ownForServer(this.dir);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.initializeOnce();
+        return;
+      } catch (error) {
+        // The bootstrap has been seen to crash (signal 11) now and then on a loaded machine;
+        // a second try from scratch has always gone through.
+        if (attempt >= INIT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async initializeOnce(): Promise<void> {
     // Initialise beside the final place and rename: a run killed half-way leaves no data
     // directory that looks usable.
     const staging = `${this.dataDir}.init-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
-    this.ownForServer(this.dir);
     const { kind, server, installDb } = this.binaries;
     const args =
       kind === 'MariaDB'
@@ -190,10 +204,17 @@ export class PrivateServer {
             '--no-defaults',
             ...this.userArgs(),
             `--datadir=${staging}`,
+            `--tmpdir=${this.tmpDir()}`,
             '--auth-root-authentication-method=normal',
             '--skip-test-db',
           ]
-        : ['--no-defaults', ...this.userArgs(), '--initialize-insecure', `--datadir=${staging}`];
+        : [
+            '--no-defaults',
+            ...this.userArgs(),
+            '--initialize-insecure',
+            `--datadir=${staging}`,
+            `--tmpdir=${this.tmpDir()}`,
+          ];
     try {
       await promisify(execFile)(kind === 'MariaDB' ? installDb! : server, args, {
         timeout: START_TIMEOUT_MS,
@@ -206,6 +227,14 @@ export class PrivateServer {
       );
     }
     renameSync(staging, this.dataDir);
+  }
+
+  /** The server's own temporary directory: servers side by side never share temp files. */
+  private tmpDir(): string {
+    const dir = join(this.dir, 'tmp');
+    mkdirSync(dir, { recursive: true });
+    this.ownForServer(dir);
+    return dir;
   }
 
   private async spawnAndWait(): Promise<void> {
@@ -242,6 +271,7 @@ export class PrivateServer {
       '--bind-address=127.0.0.1',
       `--socket=${this.socket}`,
       `--pid-file=${this.pidFile}`,
+      `--tmpdir=${this.tmpDir()}`,
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
       '--innodb-buffer-pool-size=128M',
