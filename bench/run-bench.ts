@@ -23,6 +23,7 @@ import {
   LocatedDatabase,
   locateDatabase,
 } from '../src/common/database/launcher';
+import { startReplicatedDatabase } from './lib/replica';
 import { aggregate, ReportRow, table, targets } from './lib/report';
 import { ServerProcess } from './lib/server';
 import { charge } from './scenarios/charge';
@@ -84,6 +85,7 @@ interface Flags {
   keepDb: boolean;
   redisUrl: string;
   profile: boolean;
+  replica: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -96,7 +98,9 @@ const USAGE = `usage: npm run bench -- [options]
   --redis URL         give the servers REDIS_URL (default: $REDIS_URL or none: in-process cache)
   --keep-db           do not drop the bench database at the end (debugging; with DB_HOST only,
                       a private server of the bench's own is always deleted)
-  --profile           start the servers with --cpu-prof; profiles land in the server log directory`;
+  --profile           start the servers with --cpu-prof; profiles land in the server log directory
+  --replica           run a private primary and a read replica (no DB_HOST; MariaDB binaries), give
+                      the servers DB_REPLICA_HOSTS, and report the replica's lag during the run`;
 
 function parseFlags(argv: string[]): Flags {
   const flags: Flags = {
@@ -107,6 +111,7 @@ function parseFlags(argv: string[]): Flags {
     durationSeconds: null,
     keepDb: false,
     redisUrl: process.env.REDIS_URL ?? '',
+    replica: false,
     profile: false,
   };
   const value = (i: number, flag: string) => {
@@ -148,6 +153,9 @@ function parseFlags(argv: string[]): Flags {
         break;
       case '--keep-db':
         flags.keepDb = true;
+        break;
+      case '--replica':
+        flags.replica = true;
         break;
       case '--profile':
         flags.profile = true;
@@ -254,7 +262,9 @@ async function main(): Promise<number> {
   const startedAt = Date.now();
   try {
     buildIfNeeded();
-    const located = await locateDatabase({ env: process.env, purpose: { kind: 'throwaway' } });
+    const replicated = flags.replica ? await startReplicatedDatabase() : null;
+    const located =
+      replicated ?? (await locateDatabase({ env: process.env, purpose: { kind: 'throwaway' } }));
     cleanup.server = located;
     const settings: DatabaseAddress = addressOf(located);
     log(`database: ${located.where} on ${located.host}:${located.port}`);
@@ -295,6 +305,7 @@ async function main(): Promise<number> {
       DB_USER: settings.user,
       DB_PASSWORD: settings.password,
       DB_NAME: dbName,
+      DB_REPLICA_HOSTS: replicated ? `${replicated.replica.host}:${replicated.replica.port}` : '',
       JWT_SECRET: jwtSecret,
       RATE_LIMIT_PER_MINUTE: '0',
       SEED_DEMO_DATA: 'false',
@@ -365,6 +376,8 @@ async function main(): Promise<number> {
       `\n${flags.quick ? 'QUICK' : 'FULL'} run: ${flags.runs} run(s) per row, ${sizes.durationSeconds} s per duration run, ` +
         `cache store ${flags.redisUrl ? `redis (${flags.redisUrl})` : 'in-process'}, server logs in ${logDir}`,
     );
+    // Sampled while the scenarios run (the bulk seed would swamp it).
+    const stopLagSampler = replicated?.sampleLag() ?? null;
     for (const scenario of flags.scenarios) {
       log(`\n== ${scenario.name} (load average ${loadAverage()})`);
       const started = Date.now();
@@ -389,6 +402,12 @@ async function main(): Promise<number> {
     log(
       `\nbench database after the run: ${await scalar(db, 'SELECT COUNT(*) FROM orders')} orders`,
     );
+    if (stopLagSampler) {
+      const lag = await stopLagSampler();
+      log(
+        `replica lag during the run (${lag.samples} samples every 250 ms): p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms`,
+      );
+    }
     await stopServer(current);
   } catch (error) {
     failures.push((error as Error).message);

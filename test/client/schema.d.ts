@@ -405,6 +405,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ReplicaHealth: {
+      /** @example replica-1.internal:3306 */
+      address: string;
+      /**
+       * @description `down`: it did not answer `SELECT 1` in time; catalogue reads go to the primary meanwhile.
+       * @example up
+       * @enum {string}
+       */
+      status: 'up' | 'down';
+    };
     HealthResponse: {
       /**
        * @example ok
@@ -422,6 +432,8 @@ export interface components {
        * @enum {string}
        */
       redis: 'up' | 'degraded' | 'disabled';
+      /** @description The read replicas of DB_REPLICA_HOSTS (empty without). A replica that is down does not make the service unhealthy: its reads are served by the primary. */
+      replicas: components['schemas']['ReplicaHealth'][];
       /**
        * Format: double
        * @description Seconds since this process started

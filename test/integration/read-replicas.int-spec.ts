@@ -80,6 +80,18 @@ describe('read replicas (a real primary and replica)', () => {
     expect(nameOf(await db.query(productName, [id]))).toBe('renamed on the primary');
   });
 
+  it('GET /products and /products/popular may come from the replica; GET /products/{id} always reflects the primary', async () => {
+    const id = await insertProduct(t.dataSource, 1_000, 5, 'as replicated');
+    await caughtUp();
+    await replica.query('STOP SLAVE');
+    await t.dataSource.query("UPDATE products SET name = 'renamed' WHERE id = ?", [id]);
+
+    const page = await request(t.baseUrl).get('/api/v1/products').expect(200);
+    expect(page.body.items.find((p: { id: number }) => p.id === id).name).toBe('as replicated');
+    const one = await request(t.baseUrl).get(`/api/v1/products/${id}`).expect(200);
+    expect(one.body.name).toBe('renamed');
+  });
+
   it('keeps every read inside a unit of work, and every locking read, on the primary', async () => {
     const id = await insertProduct(t.dataSource, 1_000, 5);
     await caughtUp();
@@ -118,6 +130,11 @@ describe('read replicas (a real primary and replica)', () => {
     const id = await insertProduct(t.dataSource, 1_000, 5);
     await caughtUp();
     await replica.kill();
+    const health = await request(t.baseUrl).get('/health').expect(200);
+    expect(health.body.replicas).toEqual([
+      { address: `${replica.host}:${replica.port}`, status: 'down' },
+    ]);
+    await request(t.baseUrl).get('/api/v1/products').expect(200);
 
     const started = Date.now();
     expect(nameOf(await db.readQuery(productName, [id]))).toBeDefined();
@@ -125,6 +142,9 @@ describe('read replicas (a real primary and replica)', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
 
     await replica.start();
+    expect((await request(t.baseUrl).get('/health').expect(200)).body.replicas).toEqual([
+      { address: `${replica.host}:${replica.port}`, status: 'up' },
+    ]);
     await replica.query('START SLAVE');
     await caughtUp();
     await replica.query('STOP SLAVE');

@@ -12,7 +12,7 @@ import {
   isRetryableConflict,
   mysqlErrno,
 } from './mysql-errors';
-import { ReplicatedPools } from './replicated-pools';
+import { ReplicatedPools, ReplicaState } from './replicated-pools';
 
 const MAX_ATTEMPTS = 3;
 
@@ -81,6 +81,11 @@ export class TransactionRunner {
       connection.destroy();
       return this.dataSource.query(sql, parameters);
     }
+  }
+
+  /** Each read replica (DB_REPLICA_HOSTS) and whether it answers now; [] without replicas. */
+  replicaStates(timeoutMs: number): Promise<ReplicaState[]> {
+    return this.replicas?.states(timeoutMs) ?? Promise.resolve([]);
   }
 
   private get replicas(): ReplicatedPools | null {

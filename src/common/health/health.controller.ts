@@ -8,6 +8,20 @@ import { ApiErrors } from '../errors/api-errors.decorator';
 import { ServiceUnavailableError } from '../errors/common.errors';
 import { RedisStatus, SharedRedis } from '../redis/shared-redis';
 
+@ApiSchema({ name: 'ReplicaHealth' })
+class ReplicaHealthDto {
+  @ApiProperty({ example: 'replica-1.internal:3306' })
+  address!: string;
+
+  @ApiProperty({
+    enum: ['up', 'down'],
+    example: 'up',
+    description:
+      '`down`: it did not answer `SELECT 1` in time; catalogue reads go to the primary meanwhile.',
+  })
+  status!: 'up' | 'down';
+}
+
 @ApiSchema({ name: 'HealthResponse' })
 class HealthDto {
   @ApiProperty({ enum: ['ok'], example: 'ok' })
@@ -27,12 +41,23 @@ class HealthDto {
   redis!: RedisStatus;
 
   @ApiProperty({
+    type: [ReplicaHealthDto],
+    description:
+      'The read replicas of DB_REPLICA_HOSTS (empty without). A replica that is down does not ' +
+      'make the service unhealthy: its reads are served by the primary.',
+  })
+  replicas!: ReplicaHealthDto[];
+
+  @ApiProperty({
     example: 12.5,
     format: 'double',
     description: 'Seconds since this process started',
   })
   uptimeSeconds!: number;
 }
+
+/** A replica that has not answered `SELECT 1` within this long is reported down. */
+const REPLICA_PING_TIMEOUT_MS = 1_000;
 
 @ApiTags('health')
 @Controller('health')
@@ -54,6 +79,7 @@ export class HealthController {
   async check(): Promise<HealthDto> {
     // Bounded by the Redis command timeout, and instant while the circuit is open.
     const redis = this.redis.status();
+    const replicas = this.db.replicaStates(REPLICA_PING_TIMEOUT_MS);
     // A health check must answer promptly, even when a server that stopped responding leaves
     // the ping waiting on an open connection: give up after the connect timeout.
     try {
@@ -65,6 +91,7 @@ export class HealthController {
       status: 'ok',
       database: 'up',
       redis: await redis,
+      replicas: await replicas,
       uptimeSeconds: Math.round(process.uptime() * 10) / 10,
     };
   }

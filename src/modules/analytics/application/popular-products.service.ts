@@ -80,7 +80,12 @@ export class PopularProductsService {
     const fromDate = new Date(now.getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
     const sellers = await this.sales.topSellers(fromDate, limit);
     const products = new Map(
-      (await this.products.findMany(sellers.map((s) => s.productId))).map((p) => [p.id, p]),
+      (
+        await this.products.findMany(
+          sellers.map((s) => s.productId),
+          'may-lag',
+        )
+      ).map((p) => [p.id, p]),
     );
     const ranked = sellers
       .filter((seller) => products.has(seller.productId))

@@ -20,8 +20,9 @@ export class TypeOrmSalesRepository extends SalesRepository {
   }
 
   async topSellers(fromDate: string, limit: number): Promise<ProductSales[]> {
-    // A range scan of the primary key (sales_date, product_id): the window's rows only.
-    const rows = await this.db.query<{ product_id: number; sold: number | string }[]>(
+    // A range scan of the primary key (sales_date, product_id): the window's rows only. The
+    // ranking may lag (it is cached for POPULAR_CACHE_TTL_SECONDS anyway): a replica may answer.
+    const rows = await this.db.readQuery<{ product_id: number; sold: number | string }[]>(
       `SELECT product_id, CAST(SUM(quantity) AS SIGNED) AS sold FROM product_sales_daily
         WHERE sales_date >= ?
         GROUP BY product_id HAVING sold > 0

@@ -7,7 +7,7 @@ import { AppConfig } from '../../../config/app-config';
 import { OutOfStockError } from '../domain/errors/out-of-stock.error';
 import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
 import { NewProduct, Product } from '../domain/product';
-import { ProductRepository } from '../domain/product.repository';
+import { ProductRepository, ReadFreshness } from '../domain/product.repository';
 
 export interface ProductListQuery {
   page: number;
@@ -77,9 +77,12 @@ export class ProductService {
     return product;
   }
 
-  /** The products that exist among `ids` (plain read, any order). */
-  findMany(ids: number[]): Promise<Product[]> {
-    return this.products.findManyByIds(ids);
+  /**
+   * The products that exist among `ids` (plain read, any order). `may-lag`: a read replica may
+   * answer (catalogue views only, see ReadFreshness).
+   */
+  findMany(ids: number[], freshness: ReadFreshness = 'committed'): Promise<Product[]> {
+    return this.products.findManyByIds(ids, freshness);
   }
 
   async create(draft: NewProduct): Promise<Product> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { MoreThan } from 'typeorm';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { NewProduct, Product } from '../domain/product';
-import { ProductRepository } from '../domain/product.repository';
+import { ProductRepository, ReadFreshness } from '../domain/product.repository';
 import { ProductOrmEntity } from './product.orm-entity';
 
 interface ProductRow {
@@ -13,12 +12,15 @@ interface ProductRow {
   reserved: number;
 }
 
+const COLUMNS = 'id, name, price, stock, reserved';
+
 const toDomain = (row: ProductRow): Product =>
   new Product(Number(row.id), row.name, Number(row.price), Number(row.stock), Number(row.reserved));
 
 /**
- * Plain reads and creates go through the ORM; the locking reads and stock writes, which run
- * while a hot row lock is held, are single hand-written statements.
+ * A single read and the create go through the ORM; the listings (which a read replica may
+ * serve), the locking reads and the stock writes, which run while a hot row lock is held, are
+ * single hand-written statements.
  */
 @Injectable()
 export class TypeOrmProductRepository extends ProductRepository {
@@ -35,31 +37,37 @@ export class TypeOrmProductRepository extends ProductRepository {
     return row ? toDomain(row) : null;
   }
 
-  async findManyByIds(ids: number[]): Promise<Product[]> {
+  async findManyByIds(ids: number[], freshness: ReadFreshness = 'committed'): Promise<Product[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<ProductRow[]>(
-      `SELECT id, name, price, stock, reserved FROM products WHERE id IN (${ids.map(() => '?').join(',')})`,
-      ids,
-    );
+    const sql = `SELECT ${COLUMNS} FROM products WHERE id IN (${ids.map(() => '?').join(',')})`;
+    const rows =
+      freshness === 'may-lag'
+        ? await this.db.readQuery<ProductRow[]>(sql, ids)
+        : await this.db.query<ProductRow[]>(sql, ids);
     return rows.map(toDomain);
   }
 
   async findSlice(offset: number, limit: number): Promise<Product[]> {
-    const rows = await this.repository.find({ order: { id: 'ASC' }, skip: offset, take: limit });
+    const rows = await this.db.readQuery<ProductRow[]>(
+      `SELECT ${COLUMNS} FROM products ORDER BY id LIMIT ? OFFSET ?`,
+      [limit, offset],
+    );
     return rows.map(toDomain);
   }
 
   async findAfter(afterId: number, limit: number): Promise<Product[]> {
-    const rows = await this.repository.find({
-      where: { id: MoreThan(afterId) },
-      order: { id: 'ASC' },
-      take: limit,
-    });
+    const rows = await this.db.readQuery<ProductRow[]>(
+      `SELECT ${COLUMNS} FROM products WHERE id > ? ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
     return rows.map(toDomain);
   }
 
-  count(): Promise<number> {
-    return this.repository.count();
+  async count(): Promise<number> {
+    const [{ total }] = await this.db.readQuery<{ total: number }[]>(
+      'SELECT COUNT(*) AS total FROM products',
+    );
+    return Number(total);
   }
 
   async create(product: NewProduct, now: Date): Promise<Product> {
@@ -73,7 +81,7 @@ export class TypeOrmProductRepository extends ProductRepository {
     if (ids.length === 0) return [];
     const sorted = [...ids].sort((a, b) => a - b);
     const rows = await this.db.query<ProductRow[]>(
-      `SELECT id, name, price, stock, reserved FROM products WHERE id IN (${sorted.map(() => '?').join(',')})
+      `SELECT ${COLUMNS} FROM products WHERE id IN (${sorted.map(() => '?').join(',')})
         ORDER BY id FOR UPDATE`,
       sorted,
     );
