@@ -3,12 +3,13 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { AnalyticsModule } from './modules/analytics/analytics.module';
-import { BalanceModule } from './modules/balance/balance.module';
-import { CartModule } from './modules/cart/cart.module';
-import { CouponModule } from './modules/coupon/coupon.module';
-import { OrderModule } from './modules/order/order.module';
-import { ProductModule } from './modules/product/product.module';
+import { AnalyticsModule } from './modules/analytics';
+import { BalanceModule } from './modules/balance';
+import { CartModule } from './modules/cart';
+import { CouponModule } from './modules/coupon';
+import { OrderModule } from './modules/order';
+import { OutboxModule } from './modules/outbox';
+import { ProductModule } from './modules/product';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         CouponModule,
         OrderModule,
         CartModule,
+        OutboxModule,
         AnalyticsModule,
       ],
     };

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { DataPlatformClient } from '../../src/modules/analytics/domain/data-platform.client';
-import { OutboxRepository } from '../../src/modules/analytics/domain/outbox.repository';
+import { DataPlatformClient } from '../../src/modules/outbox/domain/data-platform.client';
+import { OutboxRepository } from '../../src/modules/outbox/domain/outbox.repository';
 import { eventually } from '../support/fake-data-platform';
 import { countRows, insertProduct, setBalance } from '../support/fixtures';
 import { PrivateNats, StoredMessage } from '../support/private-nats';

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { OutboxRelay } from '../../src/modules/analytics/application/outbox-relay';
-import { DataPlatformClient } from '../../src/modules/analytics/domain/data-platform.client';
-import { OutboxRepository } from '../../src/modules/analytics/domain/outbox.repository';
+import { OutboxRelay } from '../../src/modules/outbox/application/outbox-relay';
+import { DataPlatformClient } from '../../src/modules/outbox/domain/data-platform.client';
+import { OutboxRepository } from '../../src/modules/outbox/domain/outbox.repository';
 import { eventually, FakeDataPlatform } from '../support/fake-data-platform';
 import { countRows, insertProduct, setBalance } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -7,8 +7,7 @@ import {
 } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError } from 'typeorm';
-import { OutOfStockError } from '../../modules/product/domain/errors/out-of-stock.error';
-import { ProductNotFoundError } from '../../modules/product/domain/errors/product-not-found.error';
+import { OutOfStockError, ProductNotFoundError } from '../../modules/product';
 import {
   IdempotencyKeyInProgressError,
   IdempotencyKeyReusedError,

@@ -12,8 +12,8 @@ const TAGS: Array<[name: string, description: string]> = [
   ['coupons', 'First-come coupons: admins create them, users get one copy each'],
   ['orders', 'Orders: stock is reserved when placed; pay from the balance; cancel for a refund'],
   ['cart', "A user's cart, priced live, checked out into an order"],
-  ['analytics', 'Data-platform delivery (admin)'],
-  ['health', 'Liveness and database reachability'],
+  ['outbox', 'Delivery of paid and refunded orders to the data platform (admin)'],
+  ['health', 'Liveness: the database decides; Redis and read replicas are reported'],
 ];
 
 const DESCRIPTION = [

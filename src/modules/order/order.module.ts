@@ -1,21 +1,21 @@
 import { Module } from '@nestjs/common';
-import { AnalyticsModule } from '../analytics/analytics.module';
-import { BalanceModule } from '../balance/balance.module';
-import { CouponModule } from '../coupon/coupon.module';
-import { ProductModule } from '../product/product.module';
+import { OutboxModule } from '../outbox';
+import { BalanceModule } from '../balance';
+import { CouponModule } from '../coupon';
+import { ProductModule } from '../product';
 import { OrderExpiryJob } from './application/order-expiry.job';
 import { OrderService } from './application/order.service';
 import { OrderRepository } from './domain/order.repository';
-import { TypeOrmOrderRepository } from './infrastructure/typeorm-order.repository';
+import { SqlOrderRepository } from './infrastructure/sql-order.repository';
 import { OrderController } from './presentation/order.controller';
 
 @Module({
-  imports: [ProductModule, CouponModule, BalanceModule, AnalyticsModule],
+  imports: [ProductModule, CouponModule, BalanceModule, OutboxModule],
   controllers: [OrderController],
   providers: [
     OrderService,
     OrderExpiryJob,
-    { provide: OrderRepository, useClass: TypeOrmOrderRepository },
+    { provide: OrderRepository, useClass: SqlOrderRepository },
   ],
   exports: [OrderService],
 })

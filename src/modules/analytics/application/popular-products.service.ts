@@ -3,7 +3,7 @@ import { TtlCache } from '../../../common/cache/ttl-cache';
 import { Clock } from '../../../common/clock/clock';
 import { SharedCache } from '../../../common/redis/shared-cache';
 import { AppConfig } from '../../../config/app-config';
-import { ProductService } from '../../product/application/product.service';
+import { ProductService } from '../../product';
 import { SalesRepository } from '../domain/sales.repository';
 
 export interface PopularProduct {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
-import { OutboxRepository } from '../domain/outbox.repository';
+import { OutboxService } from '../../outbox';
 import { salesDeltas } from '../domain/sales-delta';
 import { SalesRepository } from '../domain/sales.repository';
 
@@ -19,7 +19,7 @@ export class SalesProjector {
   private running = false;
 
   constructor(
-    private readonly outbox: OutboxRepository,
+    private readonly outbox: OutboxService,
     private readonly sales: SalesRepository,
     private readonly transactions: TransactionRunner,
   ) {}

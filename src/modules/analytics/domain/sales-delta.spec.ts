@@ -1,4 +1,4 @@
-import { PlatformEvent } from './outbox-event';
+import type { PlatformEvent } from '../../outbox';
 import { salesDeltas } from './sales-delta';
 
 const event = (

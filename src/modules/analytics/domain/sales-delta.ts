@@ -1,4 +1,4 @@
-import { PlatformEvent } from './outbox-event';
+import type { PlatformEvent } from '../../outbox';
 
 /** Units to add to one product's sales on one UTC day (negative for a refund). */
 export interface SalesDelta {

@@ -1,8 +1,7 @@
 import { ValidationFailedError } from '../../../common/errors/common.errors';
-import { MAX_LINE_QUANTITY } from '../../order/domain/order-line';
 
-/** A line may ask for what one order line may: 1 to 1,000 units. */
-export const MAX_CART_LINE_QUANTITY = MAX_LINE_QUANTITY;
+/** A line may ask for what one order line may (the contract): 1 to 1,000 units. */
+export const MAX_CART_LINE_QUANTITY = 1_000;
 
 /** What the cart needs to know of a product to price a line: its live name, price and stock. */
 export interface CartProduct {

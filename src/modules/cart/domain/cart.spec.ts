@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '../../../common/errors/common.errors';
-import { MAX_ORDER_LINES } from '../../order/domain/order-line';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../order';
 import { Cart, MAX_CART_LINES } from './cart';
-import { CartLine } from './cart-line';
+import { CartLine, MAX_CART_LINE_QUANTITY } from './cart-line';
 import { CartEmptyError } from './errors/cart-empty.error';
 
 const lines = (...pairs: Array<[number, number]>) =>
@@ -16,6 +16,10 @@ describe('Cart', () => {
   it('holds at most as many products as one order may take (50)', () => {
     expect(MAX_CART_LINES).toBe(MAX_ORDER_LINES);
     expect(MAX_CART_LINES).toBe(50);
+  });
+
+  it('lets a line ask for what one order line may (1,000)', () => {
+    expect(MAX_CART_LINE_QUANTITY).toBe(MAX_LINE_QUANTITY);
   });
 
   it('lists its lines by ascending product id', () => {

@@ -1,10 +1,9 @@
 import { ValidationFailedError } from '../../../common/errors/common.errors';
-import { MAX_ORDER_LINES } from '../../order/domain/order-line';
 import { CartLine, CartProduct, PricedCartLine } from './cart-line';
 import { CartEmptyError } from './errors/cart-empty.error';
 
 /** A cart holds at most as many products as one order may: any cart can be checked out at once. */
-export const MAX_CART_LINES = MAX_ORDER_LINES;
+export const MAX_CART_LINES = 50;
 
 export interface PricedCart {
   items: PricedCartLine[];

@@ -5,7 +5,7 @@ import { Authenticated, CurrentActor } from '../../../common/auth/auth.decorator
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
 import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
 import { IdParam } from '../../../common/validation/id-param';
-import { OrderResponse } from '../../order/presentation/dto/order.response';
+import { OrderResponse } from '../../order';
 import { CartService } from '../application/cart.service';
 import { MAX_CART_LINES } from '../domain/cart';
 import { CartResponse } from './dto/cart.response';

@@ -1,4 +1,4 @@
-import type { PlatformOrder } from '../../analytics/domain/outbox-event';
+import type { PlatformOrder } from '../../outbox';
 import type { Order } from '../domain/order';
 
 /** The order as the data platform receives it (contract: Data platform). */

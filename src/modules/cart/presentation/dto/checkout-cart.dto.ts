@@ -10,7 +10,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { MAX_CART_LINES } from '../../domain/cart';
-import { IssuedCouponIdProperty } from '../../../order/presentation/dto/issued-coupon-id.property';
+import { IssuedCouponIdProperty } from '../../../order';
 
 export class CheckoutCartDto {
   @ApiPropertyOptional({

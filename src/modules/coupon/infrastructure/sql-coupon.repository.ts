@@ -54,7 +54,7 @@ type IssuedCouponDetailsRow = IssuedCouponRow & CouponTermsRow;
  * the system (one coupon row for every user racing for it), so no ORM query building here.
  */
 @Injectable()
-export class TypeOrmCouponRepository extends CouponRepository {
+export class SqlCouponRepository extends CouponRepository {
   constructor(private readonly db: TransactionRunner) {
     super();
   }

@@ -26,7 +26,7 @@ const toEntry = (row: EntryRow): BalanceEntry => ({
 
 /** Every statement here is one hand-written round trip: most run under the balance row lock. */
 @Injectable()
-export class TypeOrmBalanceRepository extends BalanceRepository {
+export class SqlBalanceRepository extends BalanceRepository {
   constructor(private readonly db: TransactionRunner) {
     super();
   }

@@ -19,7 +19,7 @@ const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(
  * front of the product locks, so nothing but plain SQL is sent while it is held.
  */
 @Injectable()
-export class TypeOrmCartRepository extends CartRepository {
+export class SqlCartRepository extends CartRepository {
   constructor(private readonly db: TransactionRunner) {
     super();
   }

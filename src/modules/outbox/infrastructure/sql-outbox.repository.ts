@@ -4,7 +4,7 @@ import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
 import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
 
 @Injectable()
-export class TypeOrmOutboxRepository extends OutboxRepository {
+export class SqlOutboxRepository extends OutboxRepository {
   constructor(private readonly db: TransactionRunner) {
     super();
   }

@@ -45,7 +45,7 @@ const ORDER_COLUMNS =
  * of orders is four, whatever the number of lines (no N+1).
  */
 @Injectable()
-export class TypeOrmOrderRepository extends OrderRepository {
+export class SqlOrderRepository extends OrderRepository {
   constructor(private readonly db: TransactionRunner) {
     super();
   }

@@ -4,7 +4,7 @@ import { SalesDelta } from '../domain/sales-delta';
 import { ProductSales, SalesRepository } from '../domain/sales.repository';
 
 @Injectable()
-export class TypeOrmSalesRepository extends SalesRepository {
+export class SqlSalesRepository extends SalesRepository {
   constructor(private readonly db: TransactionRunner) {
     super();
   }

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../../common/clock/clock';
-import { OutboxCounts, OutboxEventType, PlatformOrder } from '../domain/outbox-event';
+import {
+  OutboxCounts,
+  OutboxEventType,
+  PlatformEvent,
+  PlatformOrder,
+} from '../domain/outbox-event';
 import { OutboxRepository } from '../domain/outbox.repository';
 
 export interface OutboxStatus extends OutboxCounts {
@@ -41,6 +46,14 @@ export class OutboxService {
     const oldest = await this.outbox.oldestUndeliveredAt();
     if (oldest === null) return 0;
     return Math.max(0, Math.floor((this.clock.now().getTime() - oldest.getTime()) / 1000));
+  }
+
+  /**
+   * Up to `limit` events not yet counted into the sales figures, marked counted; both take
+   * effect only when the caller's transaction commits (the sales projection's exactly once).
+   */
+  takeUnprojected(limit: number): Promise<PlatformEvent[]> {
+    return this.outbox.takeUnprojected(limit);
   }
 
   /** Every FAILED event is delivered again (an operator's answer to OUTBOX_MAX_ATTEMPTS). */

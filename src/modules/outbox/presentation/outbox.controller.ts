@@ -6,7 +6,7 @@ import { OutboxService } from '../application/outbox.service';
 import { OutboxCountsResponse } from './dto/outbox-counts.response';
 import { OutboxRequeueResponse } from './dto/outbox-requeue.response';
 
-@ApiTags('analytics')
+@ApiTags('outbox')
 @Controller('admin/outbox')
 export class OutboxController {
   constructor(private readonly outbox: OutboxService) {}

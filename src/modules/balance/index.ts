@@ -1,0 +1,3 @@
+/** The balance module's front door: all that other modules may use of it. */
+export { BalanceModule } from './balance.module';
+export { BalanceService } from './application/balance.service';

@@ -1,0 +1,2 @@
+/** The cart module's front door: all that other modules may use of it. */
+export { CartModule } from './cart.module';

@@ -1,0 +1,4 @@
+/** The coupon module's front door: all that other modules may use of it. */
+export { CouponModule } from './coupon.module';
+export { CouponService } from './application/coupon.service';
+export { CouponNotUsableError } from './domain/errors/coupon-not-usable.error';
