@@ -1,6 +1,4 @@
 import { Actor } from '../../../common/auth/actor';
-import { Clock } from '../../../common/clock/clock';
-import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { ForbiddenError, ValidationFailedError } from '../../../common/errors/common.errors';
 import { AppConfig } from '../../../config/app-config';
 import { Balance } from '../domain/balance';
@@ -9,6 +7,8 @@ import { BalanceEntryPage, BalanceRepository } from '../domain/balance.repositor
 import { BalanceLimitExceededError } from '../domain/errors/balance-limit-exceeded.error';
 import { InsufficientBalanceError } from '../domain/errors/insufficient-balance.error';
 import { BalanceService } from './balance.service';
+import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeTransactionRunner } from '../../../../test/support/fake-transaction-runner';
 
 class InMemoryBalanceRepository extends BalanceRepository {
   amounts = new Map<number, number>();
@@ -41,34 +41,21 @@ class InMemoryBalanceRepository extends BalanceRepository {
   }
 }
 
-class FixedClock extends Clock {
-  current = new Date('2026-03-04T05:06:07.000Z');
-  now(): Date {
-    return this.current;
-  }
-}
-
 describe('BalanceService', () => {
   const config = Object.assign(new AppConfig(), { chargeMax: 1_000, balanceMax: 3_000 });
   const user = new Actor(1, false);
   const other = new Actor(2, false);
   const admin = new Actor(99, true);
   let repo: InMemoryBalanceRepository;
-  let clock: FixedClock;
-  let runs: number;
+  let clock: FakeClock;
+  let transactions: FakeTransactionRunner;
   let service: BalanceService;
 
   beforeEach(() => {
     repo = new InMemoryBalanceRepository();
-    clock = new FixedClock();
-    runs = 0;
-    const transactions = {
-      run: <T>(work: () => Promise<T>) => {
-        runs++;
-        return work();
-      },
-    } as unknown as TransactionRunner;
-    service = new BalanceService(repo, transactions, clock, config);
+    clock = new FakeClock(new Date('2026-03-04T05:06:07.000Z'));
+    transactions = new FakeTransactionRunner();
+    service = new BalanceService(repo, transactions.runner, clock, config);
   });
 
   describe('get', () => {
@@ -92,7 +79,7 @@ describe('BalanceService', () => {
       expect(second.amount).toBe(1_000);
       expect(repo.amounts.get(1)).toBe(1_000);
       expect(repo.locked).toEqual([1, 1]);
-      expect(runs).toBe(2);
+      expect(transactions.runs).toBe(2);
       expect(repo.entries).toEqual([
         {
           id: 1,
@@ -129,7 +116,7 @@ describe('BalanceService', () => {
     it.each([0, -1, 1.5, 1_001])('rejects the amount %p before taking a lock', async (amount) => {
       await expect(service.charge(user, 1, amount)).rejects.toBeInstanceOf(ValidationFailedError);
       expect(repo.locked).toEqual([]);
-      expect(runs).toBe(0);
+      expect(transactions.runs).toBe(0);
     });
 
     it('refuses to pass balanceMax with BALANCE_LIMIT_EXCEEDED and writes nothing', async () => {

@@ -1,6 +1,6 @@
 import { Actor } from '../../../common/auth/actor';
-import { Clock } from '../../../common/clock/clock';
-import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeTransactionRunner } from '../../../../test/support/fake-transaction-runner';
 import { ForbiddenError, ValidationFailedError } from '../../../common/errors/common.errors';
 import { CouponNotUsableError } from '../../coupon';
 import { OrderService, PlaceOrderCommand } from '../../order';
@@ -146,12 +146,6 @@ class FakeOrderService {
   }
 }
 
-class FixedClock extends Clock {
-  now(): Date {
-    return new Date('2026-11-25T12:00:00.000Z');
-  }
-}
-
 describe('CartService', () => {
   const owner = new Actor(1, false);
   const stranger = new Actor(2, false);
@@ -159,7 +153,7 @@ describe('CartService', () => {
   let carts: InMemoryCartRepository;
   let products: FakeProductService;
   let orders: FakeOrderService;
-  let transactions: { runs: number; rollbacks: number };
+  let transactions: FakeTransactionRunner;
   let service: CartService;
 
   beforeEach(() => {
@@ -169,29 +163,21 @@ describe('CartService', () => {
     products.add(20, 'Pen', 300, 100);
     products.add(30, 'Lamp', 25_000, 1);
     orders = new FakeOrderService(products, carts.calls);
-    transactions = { runs: 0, rollbacks: 0 };
-    // A unit of work that rolls the fake tables back when the work throws, as the database would.
-    const runner = {
-      run: async <T>(work: () => Promise<T>): Promise<T> => {
-        transactions.runs++;
-        const cartRows = carts.snapshot();
-        const stock = new Map([...products.catalogue].map(([id, p]) => [id, p.stock]));
-        try {
-          return await work();
-        } catch (error) {
-          transactions.rollbacks++;
-          carts.rows = cartRows;
-          for (const [id, s] of stock) products.catalogue.get(id)!.stock = s;
-          throw error;
-        }
-      },
-    } as unknown as TransactionRunner;
+    // A rollback puts the fake tables back as they were, as the database would.
+    transactions = new FakeTransactionRunner(() => {
+      const cartRows = carts.snapshot();
+      const stock = new Map([...products.catalogue].map(([id, p]) => [id, p.stock]));
+      return () => {
+        carts.rows = cartRows;
+        for (const [id, s] of stock) products.catalogue.get(id)!.stock = s;
+      };
+    });
     service = new CartService(
       carts,
       products as unknown as ProductService,
       orders as unknown as OrderService,
-      runner,
-      new FixedClock(),
+      transactions.runner,
+      new FakeClock(),
     );
   });
 

@@ -1,6 +1,6 @@
 import { Actor } from '../../../common/auth/actor';
-import { Clock } from '../../../common/clock/clock';
-import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeTransactionRunner } from '../../../../test/support/fake-transaction-runner';
 import { ForbiddenError, ValidationFailedError } from '../../../common/errors/common.errors';
 import { Coupon, CouponProps, NewCoupon } from '../domain/coupon';
 import {
@@ -156,41 +156,20 @@ function propsOf(issued: IssuedCoupon): Omit<IssuedCouponProps, 'id'> {
   };
 }
 
-class FixedClock extends Clock {
-  constructor(public current: Date) {
-    super();
-  }
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
-/** Runs the work directly, counting the transactions it was asked to open. */
-class FakeTransactionRunner {
-  runs = 0;
-  run<T>(work: () => Promise<T>): Promise<T> {
-    this.runs++;
-    return work();
-  }
-}
-
 describe('CouponService', () => {
   const START = new Date('2026-11-25T12:00:00.000Z');
   const user = new Actor(42, false);
   const admin = new Actor(1, true);
   let repository: InMemoryCouponRepository;
   let transactions: FakeTransactionRunner;
-  let clock: FixedClock;
+  let clock: FakeClock;
   let service: CouponService;
 
   beforeEach(() => {
     repository = new InMemoryCouponRepository();
     transactions = new FakeTransactionRunner();
-    clock = new FixedClock(START);
-    service = new CouponService(repository, transactions as unknown as TransactionRunner, clock);
+    clock = new FakeClock(START);
+    service = new CouponService(repository, transactions.runner, clock);
   });
 
   describe('create', () => {

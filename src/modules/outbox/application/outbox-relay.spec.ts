@@ -1,4 +1,4 @@
-import { Clock } from '../../../common/clock/clock';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { testConfig } from '../../../../test/support/test-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
 import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
@@ -79,7 +79,7 @@ class FakePlatform extends DataPlatformClient {
   }
 }
 
-const clock: Clock = { now: () => new Date('2026-11-25T00:00:00Z') };
+const clock = new FakeClock(new Date('2026-11-25T00:00:00Z'));
 
 describe('OutboxRelay when the database goes away mid-batch', () => {
   it('finishes the claimed batch on the next tick without sending again what it already sent', async () => {
@@ -129,8 +129,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
   });
 
   it("drops the backlog once the claims' lease ran out: the events are due again for any relay", async () => {
-    let now = new Date('2026-11-25T00:00:00Z').getTime();
-    const movingClock: Clock = { now: () => new Date(now) };
+    const movingClock = new FakeClock(new Date('2026-11-25T00:00:00Z'));
     const outbox = new FakeOutbox([[event(1), event(2)], [event(2)]]);
     const platform = new FakePlatform();
     const relay = new OutboxRelay(
@@ -142,7 +141,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     outbox.failOn.add('delivered:1,2');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
-    now += 100 + 5_000; // the lease: DATA_PLATFORM_TIMEOUT_MS + 5 s
+    movingClock.advance(100 + 5_000); // the lease: DATA_PLATFORM_TIMEOUT_MS + 5 s
     expect(await relay.relayBatch()).toBe(1);
     expect(outbox.claims).toBe(2);
     expect(outbox.delivered).toEqual([2]);

@@ -1,5 +1,5 @@
-import { Clock } from '../../../common/clock/clock';
-import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeTransactionRunner } from '../../../../test/support/fake-transaction-runner';
 import { ValidationFailedError } from '../../../common/errors/common.errors';
 import { OutOfStockError } from '../domain/errors/out-of-stock.error';
 import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
@@ -83,33 +83,27 @@ class InMemoryProductRepository extends ProductRepository {
   }
 }
 
-class FixedClock extends Clock {
-  constructor(public current = new Date('2026-01-02T03:04:05.000Z')) {
-    super();
-  }
-  now(): Date {
-    return this.current;
+/** Keeps the after-commit callbacks until the test "commits". */
+class CommitLaterRunner extends FakeTransactionRunner {
+  committed: Array<() => void> = [];
+  override afterCommit(callback: () => void): void {
+    this.committed.push(callback);
   }
 }
 
 describe('ProductService', () => {
   let repo: InMemoryProductRepository;
-  let clock: FixedClock;
-  let runs: number;
+  let clock: FakeClock;
+  let transactions: FakeTransactionRunner;
   let service: ProductService;
 
   beforeEach(() => {
     repo = new InMemoryProductRepository();
-    clock = new FixedClock();
-    runs = 0;
-    const transactions = {
-      run: <T>(work: () => Promise<T>) => {
-        runs++;
-        return work();
-      },
-      afterCommit: (callback: () => void) => callback(),
-    } as unknown as TransactionRunner;
-    service = new ProductService(repo, transactions, clock, { productListCacheMs: 0 } as AppConfig);
+    clock = new FakeClock(new Date('2026-01-02T03:04:05.000Z'));
+    transactions = new FakeTransactionRunner();
+    service = new ProductService(repo, transactions.runner, clock, {
+      productListCacheMs: 0,
+    } as AppConfig);
   });
 
   const stockOf = (id: number) => repo.rows.get(id)!.stock;
@@ -161,20 +155,15 @@ describe('ProductService', () => {
     });
 
     describe('with a list cache', () => {
-      let committed: Array<() => void>;
+      let later: CommitLaterRunner;
       let cached: ProductService;
       beforeEach(() => {
-        committed = [];
-        const transactions = {
-          run: (work: () => Promise<unknown>) => work(),
-          // Callbacks wait for the test's "commit".
-          afterCommit: (callback: () => void) => committed.push(callback),
-        } as unknown as TransactionRunner;
-        cached = new ProductService(repo, transactions, clock, {
+        later = new CommitLaterRunner();
+        cached = new ProductService(repo, later.runner, clock, {
           productListCacheMs: 60_000,
         } as AppConfig);
       });
-      const commit = () => committed.splice(0).forEach((callback) => callback());
+      const commit = () => later.committed.splice(0).forEach((callback) => callback());
       const stocks = async () =>
         (await cached.list({ page: 1, size: 5 })).items.map((product) => product.stock);
 
@@ -255,13 +244,13 @@ describe('ProductService', () => {
       expect(stockOf(id)).toBe(12);
       expect(repo.rows.get(id)!.updatedAt).toBe(clock.current);
       expect(repo.lockCalls).toEqual([[id]]);
-      expect(runs).toBe(1);
+      expect(transactions.runs).toBe(1);
     });
 
     it('throws PRODUCT_NOT_FOUND for an unknown id with a plain read: no lock, no transaction', async () => {
       await expect(service.restock(99, 1)).rejects.toBeInstanceOf(ProductNotFoundError);
       expect(repo.lockCalls).toEqual([]);
-      expect(runs).toBe(0);
+      expect(transactions.runs).toBe(0);
       expect(repo.saveCalls).toBe(0);
     });
 
