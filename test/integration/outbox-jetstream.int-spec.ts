@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { TransactionRunner } from '../../src/common/database/transaction-runner';
 import { DataPlatformClient } from '../../src/modules/outbox/domain/data-platform.client';
 import { OutboxRepository } from '../../src/modules/outbox/domain/outbox.repository';
 import { eventually } from '../support/fake-data-platform';
@@ -161,7 +162,9 @@ describe('data platform delivery to NATS JetStream (real nats-server, two app in
     const userId = 200;
     await pay(a, userId, await newOrder(a, userId)).expect(200);
     // Claim the event the way a relay does, publish it, then "crash": never acknowledge it.
-    const claimed = await a.app.get(OutboxRepository).claimDue(new Date(), 10, 300);
+    const claimed = await a.app
+      .get(TransactionRunner)
+      .run(() => a.app.get(OutboxRepository).claimDue(new Date(), 10, 300), 'READ COMMITTED');
     expect(claimed).toHaveLength(1);
     await a.app.get(DataPlatformClient).send(claimed[0].event);
 

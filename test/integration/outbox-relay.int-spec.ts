@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { TransactionRunner } from '../../src/common/database/transaction-runner';
 import { OutboxRelay } from '../../src/modules/outbox/application/outbox-relay';
 import { DataPlatformClient } from '../../src/modules/outbox/domain/data-platform.client';
 import { OutboxRepository } from '../../src/modules/outbox/domain/outbox.repository';
@@ -229,7 +230,9 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
   it('a relay that dies between sending and acknowledging: the event is delivered again with the same id', async () => {
     await payNewOrder(4);
     // Claim the event the way a relay does, send it, then "crash": never acknowledge it.
-    const claimed = await a.app.get(OutboxRepository).claimDue(new Date(), 10, 300);
+    const claimed = await a.app
+      .get(TransactionRunner)
+      .run(() => a.app.get(OutboxRepository).claimDue(new Date(), 10, 300), 'READ COMMITTED');
     expect(claimed).toHaveLength(1);
     await a.app.get(DataPlatformClient).send(claimed[0].event);
     // While the claim's lease runs, no other relay takes the event.

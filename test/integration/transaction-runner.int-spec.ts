@@ -192,20 +192,43 @@ describe('TransactionRunner (real database, DB_LOCK_WAIT_TIMEOUT_SECONDS=1)', ()
       expect(await balance(21)).toBeNull();
     });
 
-    it('joins an open transaction: a failure in the inner run rolls back the outer work too', async () => {
+    it("a collaborator works in the caller's transaction: a failure in it rolls back the outer work too", async () => {
+      const collaborator = async () => {
+        runner.requireTransaction();
+        await runner.query('INSERT INTO balances (user_id, amount) VALUES (23, 5)');
+        throw new Error('inner failure');
+      };
       await expect(
         runner.run(async () => {
           await runner.query('INSERT INTO balances (user_id, amount) VALUES (22, 5)');
           expect(runner.inTransaction).toBe(true);
-          await runner.run(async () => {
-            await runner.query('INSERT INTO balances (user_id, amount) VALUES (23, 5)');
-            throw new Error('inner failure');
-          });
+          await collaborator();
         }),
       ).rejects.toThrow('inner failure');
       expect(await balance(22)).toBeNull();
       expect(await balance(23)).toBeNull();
       expect(runner.inTransaction).toBe(false);
+    });
+
+    it('opens a transaction in one place only: a run inside a run throws, and the outer work rolls back', async () => {
+      await expect(
+        runner.run(async () => {
+          await runner.query('INSERT INTO balances (user_id, amount) VALUES (29, 5)');
+          await runner.run(() =>
+            runner.query('INSERT INTO balances (user_id, amount) VALUES (30, 5)'),
+          );
+        }),
+      ).rejects.toThrow('a transaction is already open');
+      expect(await balance(29)).toBeNull();
+      expect(await balance(30)).toBeNull();
+    });
+
+    it('requireTransaction throws outside a transaction, and in an idempotency unit before its run', async () => {
+      expect(() => runner.requireTransaction()).toThrow('inside a transaction');
+      await runner.runDeferred(async () => {
+        expect(() => runner.requireTransaction()).toThrow('inside a transaction');
+        await runner.run(async () => runner.requireTransaction());
+      });
     });
 
     it('keeps concurrent runs apart: each sees only its own uncommitted rows', async () => {

@@ -19,7 +19,7 @@ const MAX_ATTEMPTS = 3;
 /** One unit of work: its connection, and whether its transaction has begun. */
 interface Unit {
   runner: QueryRunner;
-  /** false until the transaction begins: at once for `run`, at the first `run` inside for `runDeferred`. */
+  /** false until the transaction begins: at once for `run`, at the use case's `run` for `runDeferred`. */
   begun: boolean;
   /** Called once the transaction has committed (never when it rolled back). */
   afterCommit: Array<() => void>;
@@ -28,9 +28,14 @@ interface Unit {
 /**
  * The one transaction mechanism of the codebase: a unit of work on AsyncLocalStorage.
  *
- * `run(work)` opens a transaction (or joins the one already open), and every `query` issued
- * inside `work`, from any repository, goes through that transaction's connection. A deadlock
- * (1213) or a snapshot-isolation conflict (1020), after which the server has rolled the
+ * Every transaction starts at `run(work)`, called by the entry use case (the service method a
+ * controller or a job calls) and by nothing else: `grep -rn "transactions.run(" src` lists every
+ * boundary. A collaborator that must run inside the caller's transaction (reserving stock, using
+ * a coupon, debiting a balance, a locking claim) calls `requireTransaction()`, which throws when
+ * none is open, and never opens its own; a `run` inside an open transaction throws too.
+ *
+ * Every `query` issued inside `work`, from any repository, goes through the unit's connection. A
+ * deadlock (1213) or a snapshot-isolation conflict (1020), after which the server has rolled the
  * transaction back, re-runs the whole unit; a lock wait timeout (1205; every pooled connection
  * bounds its waits, see resilient-mysql2.ts) becomes a 503.
  * Chosen over @nestjs-cls/transactional by measurement (docs/decisions.md): no global
@@ -109,33 +114,46 @@ export class TransactionRunner {
     else callback();
   }
 
-  /**
-   * `isolation` is for background claim queries: READ COMMITTED takes no gap locks, so a sweep
-   * never blocks the inserts of business transactions. It applies only to a new transaction.
-   */
-  async run<T>(work: () => Promise<T>, isolation?: IsolationLevel): Promise<T> {
-    const unit = this.storage.getStore();
-    if (unit) {
-      if (!unit.begun) {
-        await unit.runner.startTransaction(isolation);
-        unit.begun = true;
-      }
-      return work();
+  /** Throws unless a transaction is open: for work that is only correct inside the caller's. */
+  requireTransaction(): void {
+    if (!this.inTransaction) {
+      throw new Error(
+        'this must run inside a transaction: the entry use case opens it with TransactionRunner.run',
+      );
     }
-    return this.retried(() => this.runOnce(work, true, isolation));
   }
 
   /**
-   * Runs `work` as one unit on one connection whose transaction begins only at the first `run`
-   * inside it, and commits when `work` ends, with whatever `work` wrote after that `run`. The
-   * plain reads a use case makes before its `run` (its cheap checks) are then autocommit reads
-   * that hold no snapshot: a snapshot taken before the locks is what MariaDB's
-   * innodb_snapshot_isolation checks every later lock against, failing it with 1020 whenever
-   * the row changed since. Retried like `run`. For the idempotency interceptor, whose stored
-   * response must commit with the use case's effects.
+   * Runs `work` in a new transaction, committed when `work` ends: the boundary of a use case.
+   * Inside an idempotency unit (`runDeferred`) it begins that unit's transaction instead, which
+   * the unit commits. `isolation` is for background claim queries: READ COMMITTED takes no gap
+   * locks, so a sweep never blocks the inserts of business transactions.
+   */
+  async run<T>(work: () => Promise<T>, isolation?: IsolationLevel): Promise<T> {
+    const unit = this.storage.getStore();
+    if (!unit) return this.retried(() => this.runOnce(work, true, isolation));
+    if (unit.begun) {
+      throw new Error(
+        'a transaction is already open: a collaborator calls requireTransaction(), not run()',
+      );
+    }
+    await unit.runner.startTransaction(isolation);
+    unit.begun = true;
+    return work();
+  }
+
+  /**
+   * The idempotency interceptor's unit, whose stored response must commit with the use case's
+   * effects: one connection for `work`, whose transaction begins only at the use case's `run`
+   * and commits when `work` ends, with whatever `work` wrote after that `run` (the stored
+   * response). The interceptor owns this unit: its connection, its commit and its retries (a
+   * retry re-runs the handler). The plain reads a use case makes before its `run` (its cheap
+   * checks) are then autocommit reads that hold no snapshot: a snapshot taken before the locks is
+   * what MariaDB's innodb_snapshot_isolation checks every later lock against, failing it with
+   * 1020 whenever the row changed since.
    */
   async runDeferred<T>(work: () => Promise<T>): Promise<T> {
-    if (this.storage.getStore()) return work();
+    if (this.storage.getStore()) throw new Error('runDeferred inside a unit of work');
     return this.retried(() => this.runOnce(work, false));
   }
 

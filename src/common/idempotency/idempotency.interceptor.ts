@@ -29,8 +29,13 @@ type Claimed = { id: number; token: string };
 
 /**
  * Applies the contract's Idempotency-Key rules to one route (see @Idempotent()).
- * The handler runs as one unit of work opened here, whose transaction the use case begins, and
- * the stored response commits in that same transaction: a request is applied exactly once.
+ *
+ * Who owns the transaction on such a route: this interceptor opens the unit of work
+ * (`runDeferred`) and owns its connection, its commit and its deadlock/1020 retries (a retry
+ * re-runs the handler); the use case's own `transactions.run` still marks where the transaction
+ * begins, after its plain pre-checks, so those hold no snapshot and queue for no lock. The
+ * stored response is written after the use case, in that same transaction, and commits with its
+ * effects: a request is applied exactly once.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {

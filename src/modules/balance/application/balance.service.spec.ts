@@ -58,6 +58,12 @@ describe('BalanceService', () => {
     service = new BalanceService(repo, transactions.runner, clock, config);
   });
 
+  // As the order module calls them: inside the payment's or the cancel's transaction.
+  const use = (userId: number, amount: number, orderId: number) =>
+    transactions.run(() => service.use(userId, amount, orderId));
+  const refund = (userId: number, amount: number, orderId: number) =>
+    transactions.run(() => service.refund(userId, amount, orderId));
+
   describe('get', () => {
     it('is 0 for a user who never charged', async () => {
       expect(await service.get(user, 1)).toMatchObject({ userId: 1, amount: 0 });
@@ -136,7 +142,7 @@ describe('BalanceService', () => {
   describe('use', () => {
     it('takes the amount and records the order', async () => {
       repo.amounts.set(1, 800);
-      const balance = await service.use(1, 300, 17);
+      const balance = await use(1, 300, 17);
       expect(balance.amount).toBe(500);
       expect(repo.entries).toEqual([
         {
@@ -153,21 +159,29 @@ describe('BalanceService', () => {
 
     it('refuses more than the balance with INSUFFICIENT_BALANCE and writes nothing', async () => {
       repo.amounts.set(1, 200);
-      await expect(service.use(1, 201, 17)).rejects.toBeInstanceOf(InsufficientBalanceError);
+      await expect(use(1, 201, 17)).rejects.toBeInstanceOf(InsufficientBalanceError);
       expect(repo.amounts.get(1)).toBe(200);
+      expect(repo.entries).toEqual([]);
+    });
+
+    it("runs only inside the caller's transaction: alone, it locks and writes nothing", async () => {
+      repo.amounts.set(1, 800);
+      await expect(service.use(1, 300, 17)).rejects.toThrow('inside a transaction');
+      await expect(service.refund(1, 300, 17)).rejects.toThrow('inside a transaction');
+      expect(repo.locked).toEqual([]);
       expect(repo.entries).toEqual([]);
     });
 
     it('is not bound by chargeMax', async () => {
       repo.amounts.set(1, 3_000);
-      expect((await service.use(1, 2_000, 1)).amount).toBe(1_000);
+      expect((await use(1, 2_000, 1)).amount).toBe(1_000);
     });
   });
 
   describe('refund', () => {
     it('gives the amount back and records the order', async () => {
       repo.amounts.set(1, 100);
-      expect((await service.refund(1, 2_000, 9)).amount).toBe(2_100);
+      expect((await refund(1, 2_000, 9)).amount).toBe(2_100);
       expect(repo.entries).toEqual([
         {
           id: 1,
@@ -183,7 +197,7 @@ describe('BalanceService', () => {
 
     it('passes balanceMax when it must: a refund always succeeds', async () => {
       repo.amounts.set(1, 2_900);
-      expect((await service.refund(1, 101, 9)).amount).toBe(3_001);
+      expect((await refund(1, 101, 9)).amount).toBe(3_001);
       expect(repo.entries).toEqual([
         expect.objectContaining({ type: 'REFUND', balanceAfter: 3_001 }),
       ]);

@@ -29,8 +29,8 @@ export class BalanceService {
   async charge(actor: Actor, userId: number, amount: number): Promise<Balance> {
     actor.assertCanActFor(userId);
     Balance.assertChargeAmount(amount, this.limits);
-    return this.change(userId, 'CHARGE', amount, null, (balance) =>
-      balance.charge(amount, this.limits),
+    return this.transactions.run(() =>
+      this.change(userId, 'CHARGE', amount, null, (balance) => balance.charge(amount, this.limits)),
     );
   }
 
@@ -47,36 +47,39 @@ export class BalanceService {
 
   /** Pays for an order; runs inside the caller's transaction. */
   async use(userId: number, amount: number, orderId: number): Promise<Balance> {
+    this.transactions.requireTransaction();
     return this.change(userId, 'USE', amount, orderId, (balance) => balance.use(amount));
   }
 
   /** Gives a paid amount back, BALANCE_MAX or not; runs inside the caller's transaction. */
   async refund(userId: number, amount: number, orderId: number): Promise<Balance> {
+    this.transactions.requireTransaction();
     return this.change(userId, 'REFUND', amount, orderId, (balance) => balance.refund(amount));
   }
 
-  /** Locks the balance row, applies the rule, writes the balance and its ledger row together. */
-  private change(
+  /**
+   * Locks the balance row, applies the rule, writes the balance and its ledger row together, in
+   * the transaction of `charge` or of the order's payment or refund.
+   */
+  private async change(
     userId: number,
     type: BalanceChangeType,
     amount: number,
     orderId: number | null,
     apply: (balance: Balance) => void,
   ): Promise<Balance> {
-    return this.transactions.run(async () => {
-      const balance = await this.balances.lockForUpdate(userId);
-      apply(balance);
-      const now = this.clock.now();
-      await this.balances.save(balance, now);
-      await this.balances.append({
-        userId,
-        type,
-        amount,
-        balanceAfter: balance.amount,
-        orderId,
-        createdAt: now,
-      });
-      return balance;
+    const balance = await this.balances.lockForUpdate(userId);
+    apply(balance);
+    const now = this.clock.now();
+    await this.balances.save(balance, now);
+    await this.balances.append({
+      userId,
+      type,
+      amount,
+      balanceAfter: balance.amount,
+      orderId,
+      createdAt: now,
     });
+    return balance;
   }
 }

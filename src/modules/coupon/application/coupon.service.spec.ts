@@ -172,6 +172,12 @@ describe('CouponService', () => {
     service = new CouponService(repository, transactions.runner, clock);
   });
 
+  // As the order module calls them: inside the order's transaction.
+  const useIssuedCoupon = (id: number, userId: number, orderAmount: number) =>
+    transactions.run(() => service.useIssuedCoupon(id, userId, orderAmount));
+  const restoreIssuedCoupon = (id: number) =>
+    transactions.run(() => service.restoreIssuedCoupon(id));
+
   describe('create', () => {
     it('validates, applies defaults and stores the coupon at now', async () => {
       const coupon = await service.create({
@@ -323,7 +329,7 @@ describe('CouponService', () => {
       await service.issue(user, 42, b.id);
       const used = await service.issue(user, 42, c.id);
       await service.issue(new Actor(7, false), 7, a.id);
-      await service.useIssuedCoupon(used.issuedCoupon.id, 42, 20_000);
+      await useIssuedCoupon(used.issuedCoupon.id, 42, 20_000);
       clock.advance(DAY_MS);
 
       const all = await service.listIssued(user, 42);
@@ -363,7 +369,7 @@ describe('CouponService', () => {
       });
       clock.advance(60_000);
 
-      await expect(service.useIssuedCoupon(id, 42, 20_000)).resolves.toEqual({
+      await expect(useIssuedCoupon(id, 42, 20_000)).resolves.toEqual({
         discountAmount: 2_000,
       });
 
@@ -373,25 +379,25 @@ describe('CouponService', () => {
 
     it('never discounts more than the order amount', async () => {
       const id = await issuedTo(42, { discountValue: 50_000, minOrderAmount: 0 });
-      await expect(service.useIssuedCoupon(id, 42, 12_000)).resolves.toEqual({
+      await expect(useIssuedCoupon(id, 42, 12_000)).resolves.toEqual({
         discountAmount: 12_000,
       });
     });
 
     it('ISSUED_COUPON_NOT_FOUND for an unknown id', async () => {
-      await expect(service.useIssuedCoupon(999, 42, 20_000)).rejects.toBeInstanceOf(
+      await expect(useIssuedCoupon(999, 42, 20_000)).rejects.toBeInstanceOf(
         IssuedCouponNotFoundError,
       );
     });
 
     it.each<[string, (id: number) => Promise<unknown>]>([
-      ["another user's", (id) => service.useIssuedCoupon(id, 43, 20_000)],
-      ['below the minimum order amount', (id) => service.useIssuedCoupon(id, 42, 9_999)],
+      ["another user's", (id) => useIssuedCoupon(id, 43, 20_000)],
+      ['below the minimum order amount', (id) => useIssuedCoupon(id, 42, 9_999)],
       [
         'expired',
         (id) => {
           clock.advance(30 * DAY_MS);
-          return service.useIssuedCoupon(id, 42, 20_000);
+          return useIssuedCoupon(id, 42, 20_000);
         },
       ],
     ])('COUPON_NOT_USABLE when %s, and nothing is written', async (_, attempt) => {
@@ -406,17 +412,22 @@ describe('CouponService', () => {
 
     it('COUPON_NOT_USABLE when already used; the first use stays as it was', async () => {
       const id = await issuedTo(42);
-      await service.useIssuedCoupon(id, 42, 20_000);
+      await useIssuedCoupon(id, 42, 20_000);
       const firstUse = { ...repository.issued.get(id)! };
       repository.calls.length = 0;
       clock.advance(1_000);
 
-      await expect(service.useIssuedCoupon(id, 42, 20_000)).rejects.toBeInstanceOf(
-        CouponNotUsableError,
-      );
+      await expect(useIssuedCoupon(id, 42, 20_000)).rejects.toBeInstanceOf(CouponNotUsableError);
 
       expect(repository.calls).not.toContain('saveIssuedState');
       expect(repository.issued.get(id)).toEqual(firstUse);
+    });
+
+    it("runs only inside the caller's transaction: alone, it locks and writes nothing", async () => {
+      const id = await issuedTo(42);
+      await expect(service.useIssuedCoupon(id, 42, 20_000)).rejects.toThrow('inside a transaction');
+      await expect(service.restoreIssuedCoupon(id)).rejects.toThrow('inside a transaction');
+      expect(repository.calls).toEqual([]);
     });
   });
 
@@ -440,7 +451,7 @@ describe('CouponService', () => {
       ["another user's", async () => undefined, 43, 20_000],
       ['below the minimum order amount', async () => undefined, 42, 9_999],
       ['expired', async () => clock.advance(30 * DAY_MS), 42, 20_000],
-      ['already used', (id) => service.useIssuedCoupon(id, 42, 20_000), 42, 20_000],
+      ['already used', (id) => useIssuedCoupon(id, 42, 20_000), 42, 20_000],
     ])('COUPON_NOT_USABLE when %s, with one plain read', async (_, prepare, userId, amount) => {
       const id = await issuedTo(42);
       await prepare(id);
@@ -463,15 +474,15 @@ describe('CouponService', () => {
     it('makes a used coupon AVAILABLE again, usable once more', async () => {
       const { id: couponId } = repository.seed();
       const { issuedCoupon } = await service.issue(user, 42, couponId);
-      await service.useIssuedCoupon(issuedCoupon.id, 42, 20_000);
+      await useIssuedCoupon(issuedCoupon.id, 42, 20_000);
 
-      await service.restoreIssuedCoupon(issuedCoupon.id);
+      await restoreIssuedCoupon(issuedCoupon.id);
 
       expect(repository.issued.get(issuedCoupon.id)).toMatchObject({
         status: 'AVAILABLE',
         usedAt: null,
       });
-      await expect(service.useIssuedCoupon(issuedCoupon.id, 42, 20_000)).resolves.toEqual({
+      await expect(useIssuedCoupon(issuedCoupon.id, 42, 20_000)).resolves.toEqual({
         discountAmount: 5_000,
       });
     });
@@ -479,10 +490,10 @@ describe('CouponService', () => {
     it('a restored coupon past its expiry reads as EXPIRED', async () => {
       const { id: couponId } = repository.seed({ validDays: 1 });
       const { issuedCoupon } = await service.issue(user, 42, couponId);
-      await service.useIssuedCoupon(issuedCoupon.id, 42, 20_000);
+      await useIssuedCoupon(issuedCoupon.id, 42, 20_000);
       clock.advance(2 * DAY_MS);
 
-      await service.restoreIssuedCoupon(issuedCoupon.id);
+      await restoreIssuedCoupon(issuedCoupon.id);
 
       expect((await service.listIssued(user, 42)).map((v) => v.status)).toEqual(['EXPIRED']);
     });
@@ -492,15 +503,13 @@ describe('CouponService', () => {
       const { issuedCoupon } = await service.issue(user, 42, couponId);
       repository.calls.length = 0;
 
-      await service.restoreIssuedCoupon(issuedCoupon.id);
+      await restoreIssuedCoupon(issuedCoupon.id);
 
       expect(repository.calls).toEqual(['findIssuedByIdForUpdate']);
     });
 
     it('ISSUED_COUPON_NOT_FOUND for an unknown id', async () => {
-      await expect(service.restoreIssuedCoupon(999)).rejects.toBeInstanceOf(
-        IssuedCouponNotFoundError,
-      );
+      await expect(restoreIssuedCoupon(999)).rejects.toBeInstanceOf(IssuedCouponNotFoundError);
     });
   });
 });

@@ -95,15 +95,14 @@ export class CouponService {
     userId: number,
     orderAmount: number,
   ): Promise<CouponDiscount> {
-    return this.transactions.run(async () => {
-      const issued = await this.coupons.findIssuedByIdForUpdate(issuedCouponId);
-      if (!issued) throw new IssuedCouponNotFoundError(issuedCouponId);
-      const terms = await this.coupons.findTerms(issued.couponId);
-      if (!terms) throw new CouponNotFoundError(issued.couponId);
-      const discountAmount = issued.use(terms, userId, orderAmount, this.clock.now());
-      await this.coupons.saveIssuedState(issued);
-      return { discountAmount };
-    });
+    this.transactions.requireTransaction();
+    const issued = await this.coupons.findIssuedByIdForUpdate(issuedCouponId);
+    if (!issued) throw new IssuedCouponNotFoundError(issuedCouponId);
+    const terms = await this.coupons.findTerms(issued.couponId);
+    if (!terms) throw new CouponNotFoundError(issued.couponId);
+    const discountAmount = issued.use(terms, userId, orderAmount, this.clock.now());
+    await this.coupons.saveIssuedState(issued);
+    return { discountAmount };
   }
 
   /**
@@ -111,10 +110,9 @@ export class CouponService {
    * transaction. An expired one then reads as EXPIRED. A coupon not in use is left as it is.
    */
   async restoreIssuedCoupon(issuedCouponId: number): Promise<void> {
-    await this.transactions.run(async () => {
-      const issued = await this.coupons.findIssuedByIdForUpdate(issuedCouponId);
-      if (!issued) throw new IssuedCouponNotFoundError(issuedCouponId);
-      if (issued.restore()) await this.coupons.saveIssuedState(issued);
-    });
+    this.transactions.requireTransaction();
+    const issued = await this.coupons.findIssuedByIdForUpdate(issuedCouponId);
+    if (!issued) throw new IssuedCouponNotFoundError(issuedCouponId);
+    if (issued.restore()) await this.coupons.saveIssuedState(issued);
   }
 }

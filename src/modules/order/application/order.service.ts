@@ -21,8 +21,9 @@ export interface PlaceOrderCommand {
 }
 
 /**
- * Orders and their payment. Every state change is one transaction that takes its locks in the
- * global order: order row → product rows (ascending id) → issued coupon → balance row.
+ * Orders and their payment. Every state change is one transaction, opened here by the use case
+ * (`transactions.run`), that takes its locks in the global order: order row → product rows
+ * (ascending id) → issued coupon → balance row.
  *
  * Locks only after the cheap checks: what a plain read can refuse (an order that does not exist
  * or is someone else's, an unknown product, a short line, an issued coupon that cannot be used)
@@ -67,33 +68,30 @@ export class OrderService {
   }
 
   /**
-   * Reserves stock, uses the coupon and writes the order, in the caller's transaction.
-   * The cart's checkout calls this too: there is one copy of the ordering rules.
+   * Reserves stock, uses the coupon and writes the order, in the caller's transaction (`place`'s,
+   * or the cart checkout's): there is one copy of the ordering rules.
    */
   async placeInTransaction(command: PlaceOrderCommand): Promise<Order> {
-    return this.transactions.run(async () => {
-      const reserved = await this.products.reserve(command.items);
-      const byId = new Map(reserved.map((product) => [product.id, product]));
-      const items = command.items.map((line) =>
-        orderLine(byId.get(line.productId)!, line.quantity),
-      );
-      const totalAmount = items.reduce((sum, line) => sum + line.amount, 0);
-      const issuedCouponId = command.issuedCouponId ?? null;
-      const discountAmount = issuedCouponId
-        ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, totalAmount))
-            .discountAmount
-        : 0;
-      const order = Order.place({
-        userId: command.userId,
-        items,
-        discountAmount,
-        issuedCouponId,
-        now: this.clock.now(),
-        paymentTtlSeconds: this.config.orderPaymentTtlSeconds,
-      });
-      await this.orders.insert(order);
-      return order;
+    this.transactions.requireTransaction();
+    const reserved = await this.products.reserve(command.items);
+    const byId = new Map(reserved.map((product) => [product.id, product]));
+    const items = command.items.map((line) => orderLine(byId.get(line.productId)!, line.quantity));
+    const totalAmount = items.reduce((sum, line) => sum + line.amount, 0);
+    const issuedCouponId = command.issuedCouponId ?? null;
+    const discountAmount = issuedCouponId
+      ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, totalAmount))
+          .discountAmount
+      : 0;
+    const order = Order.place({
+      userId: command.userId,
+      items,
+      discountAmount,
+      issuedCouponId,
+      now: this.clock.now(),
+      paymentTtlSeconds: this.config.orderPaymentTtlSeconds,
     });
+    await this.orders.insert(order);
+    return order;
   }
 
   async get(actor: Actor, orderId: number): Promise<Order> {

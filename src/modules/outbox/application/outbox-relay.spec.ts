@@ -1,4 +1,5 @@
 import { FakeClock } from '../../../../test/support/fake-clock';
+import { FakeTransactionRunner } from '../../../../test/support/fake-transaction-runner';
 import { testConfig } from '../../../../test/support/test-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
 import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
@@ -80,12 +81,13 @@ class FakePlatform extends DataPlatformClient {
 }
 
 const clock = new FakeClock(new Date('2026-11-25T00:00:00Z'));
+const transactions = new FakeTransactionRunner().runner;
 
 describe('OutboxRelay when the database goes away mid-batch', () => {
   it('finishes the claimed batch on the next tick without sending again what it already sent', async () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
-    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
+    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
     outbox.failOn.add('delivered:1,2,3');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -107,7 +109,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     const outbox = new FakeOutbox([[event(7)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-7');
-    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
+    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
     outbox.failOn.add('failed:7');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -119,7 +121,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
 
   it('a successful send whose acknowledgement fails is not counted as a failed attempt', async () => {
     const outbox = new FakeOutbox([[event(5)]]);
-    const relay = new OutboxRelay(outbox, new FakePlatform(), clock, testConfig());
+    const relay = new OutboxRelay(outbox, new FakePlatform(), transactions, clock, testConfig());
     outbox.failOn.add('delivered:5');
 
     await expect(relay.relayBatch()).rejects.toThrow();
@@ -135,6 +137,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     const relay = new OutboxRelay(
       outbox,
       platform,
+      transactions,
       movingClock,
       testConfig({ env: { DATA_PLATFORM_TIMEOUT_MS: '100' } }),
     );
@@ -154,7 +157,7 @@ describe('OutboxRelay sending a batch', () => {
     const platform = new FakePlatform();
     let open!: () => void;
     platform.gate = new Promise((resolve) => (open = resolve));
-    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
+    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
 
     const batch = relay.relayBatch();
     await new Promise((resolve) => setImmediate(resolve));
@@ -168,7 +171,7 @@ describe('OutboxRelay sending a batch', () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-2');
-    const relay = new OutboxRelay(outbox, platform, clock, testConfig());
+    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
 
     expect(await relay.relayBatch()).toBe(3);
     expect(outbox.delivered).toEqual([1, 3]);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../../../common/clock/clock';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { AppConfig } from '../../../config/app-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
 import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
@@ -40,6 +41,7 @@ export class OutboxRelay {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly platform: DataPlatformClient,
+    private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -71,9 +73,7 @@ export class OutboxRelay {
     if (this.backlog.length > 0 && claimedAt - this.backlogClaimedAt >= this.leaseMs)
       this.backlog = [];
     const fromBacklog = this.backlog.length > 0;
-    const batch: RelayItem[] = fromBacklog
-      ? this.backlog.splice(0)
-      : await this.outbox.claimDue(new Date(claimedAt), BATCH_SIZE, this.leaseMs);
+    const batch: RelayItem[] = fromBacklog ? this.backlog.splice(0) : await this.claim(claimedAt);
     const taken = batch.length;
     if (!fromBacklog) this.backlogClaimedAt = claimedAt;
     await Promise.all(batch.map(async (item) => (item.sent ??= await this.send(item))));
@@ -95,6 +95,14 @@ export class OutboxRelay {
       if (batch.length > 0) this.backlog.push(...batch);
     }
     return taken;
+  }
+
+  /** One short READ COMMITTED transaction (no gap locks): the claim, committed before any send. */
+  private claim(claimedAt: number): Promise<ClaimedEvent[]> {
+    return this.transactions.run(
+      () => this.outbox.claimDue(new Date(claimedAt), BATCH_SIZE, this.leaseMs),
+      'READ COMMITTED',
+    );
   }
 
   private async send({ event }: RelayItem): Promise<NonNullable<RelayItem['sent']>> {

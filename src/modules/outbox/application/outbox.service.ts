@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../../common/clock/clock';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
 import {
   OutboxCounts,
   OutboxEventType,
@@ -18,6 +19,7 @@ export interface OutboxStatus extends OutboxCounts {
 export class OutboxService {
   constructor(
     private readonly outbox: OutboxRepository,
+    private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
@@ -26,6 +28,7 @@ export class OutboxService {
    * later delivered) exactly when the payment or cancellation commits.
    */
   async record(type: OutboxEventType, order: PlatformOrder): Promise<void> {
+    this.transactions.requireTransaction();
     const now = this.clock.now();
     await this.outbox.add(
       { eventId: randomUUID(), type, occurredAt: now.toISOString(), order },
@@ -53,6 +56,7 @@ export class OutboxService {
    * effect only when the caller's transaction commits (the sales projection's exactly once).
    */
   takeUnprojected(limit: number): Promise<PlatformEvent[]> {
+    this.transactions.requireTransaction();
     return this.outbox.takeUnprojected(limit);
   }
 

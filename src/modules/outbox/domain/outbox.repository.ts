@@ -16,7 +16,7 @@ export abstract class OutboxRepository {
    * the event to be retried after the lease. Only the first undelivered event of each order is
    * due: a later one waits until every earlier one of its order is delivered, so one order's
    * events reach the platform in the order they were written, and a batch holds at most one
-   * event per order (its events may be sent at once).
+   * event per order (its events may be sent at once). Runs inside the caller's transaction.
    */
   abstract claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEvent[]>;
   abstract markDelivered(ids: number[], now: Date): Promise<void>;

@@ -18,27 +18,28 @@ export class SqlOutboxRepository extends OutboxRepository {
   }
 
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
-    return this.db.run(async () => {
-      const rows = await this.db.query<{ id: number; attempts: number; payload: string }[]>(
-        `SELECT id, attempts, payload FROM outbox_events e
-          WHERE status = 'PENDING' AND next_attempt_at <= ?
-            AND NOT EXISTS (SELECT 1 FROM outbox_events earlier
-                             WHERE earlier.aggregate_id = e.aggregate_id AND earlier.id < e.id
-                               AND earlier.status <> 'DELIVERED')
-          ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [now, limit],
-      );
-      if (rows.length === 0) return [];
-      await this.db.query(
-        `UPDATE outbox_events SET next_attempt_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
-        [new Date(now.getTime() + leaseMs), ...rows.map((row) => row.id)],
-      );
-      return rows.map((row) => ({
-        id: Number(row.id),
-        attempts: Number(row.attempts),
-        event: JSON.parse(row.payload),
-      }));
-    }, 'READ COMMITTED');
+    // The claim and its lease are one transaction (the relay's): SKIP LOCKED keeps the rows
+    // locked until the lease is written.
+    this.db.requireTransaction();
+    const rows = await this.db.query<{ id: number; attempts: number; payload: string }[]>(
+      `SELECT id, attempts, payload FROM outbox_events e
+        WHERE status = 'PENDING' AND next_attempt_at <= ?
+          AND NOT EXISTS (SELECT 1 FROM outbox_events earlier
+                           WHERE earlier.aggregate_id = e.aggregate_id AND earlier.id < e.id
+                             AND earlier.status <> 'DELIVERED')
+        ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    if (rows.length === 0) return [];
+    await this.db.query(
+      `UPDATE outbox_events SET next_attempt_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
+      [new Date(now.getTime() + leaseMs), ...rows.map((row) => row.id)],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      attempts: Number(row.attempts),
+      event: JSON.parse(row.payload),
+    }));
   }
 
   async markDelivered(ids: number[], now: Date): Promise<void> {

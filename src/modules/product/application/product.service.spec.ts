@@ -6,7 +6,7 @@ import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
 import { NewProduct, Product, PRODUCT_STOCK_MAX } from '../domain/product';
 import { ProductRepository } from '../domain/product.repository';
 import { AppConfig } from '../../../config/app-config';
-import { ProductService } from './product.service';
+import { ProductService, StockLine } from './product.service';
 
 /** In-memory port: stores plain rows so a domain object is never shared with the "database". */
 class InMemoryProductRepository extends ProductRepository {
@@ -107,6 +107,9 @@ describe('ProductService', () => {
   });
 
   const stockOf = (id: number) => repo.rows.get(id)!.stock;
+  // As the order module calls them: inside the order's transaction.
+  const reserve = (lines: StockLine[]) => transactions.run(() => service.reserve(lines));
+  const release = (lines: StockLine[]) => transactions.run(() => service.release(lines));
 
   describe('list', () => {
     it('pages the products by id with the totals', async () => {
@@ -179,10 +182,13 @@ describe('ProductService', () => {
       });
 
       it.each<[string, (service: ProductService, id: number) => Promise<unknown>]>([
-        ['an order (reserve)', (service, id) => service.reserve([{ productId: id, quantity: 1 }])],
+        [
+          'an order (reserve)',
+          (service, id) => later.run(() => service.reserve([{ productId: id, quantity: 1 }])),
+        ],
         [
           'a cancel or expiry (release)',
-          (service, id) => service.release([{ productId: id, quantity: 1 }]),
+          (service, id) => later.run(() => service.release([{ productId: id, quantity: 1 }])),
         ],
         ['a restock', (service, id) => service.restock(id, 1)],
       ])('forgets its pages once %s commits, not before', async (_label, change) => {
@@ -288,7 +294,7 @@ describe('ProductService', () => {
       const a = repo.seed('a', 1, 5);
       const b = repo.seed('b', 1, 3);
 
-      const products = await service.reserve([
+      const products = await reserve([
         { productId: b, quantity: 3 },
         { productId: a, quantity: 2 },
       ]);
@@ -308,7 +314,7 @@ describe('ProductService', () => {
       const b = repo.seed('b', 1, 1);
 
       await expect(
-        service.reserve([
+        reserve([
           { productId: a, quantity: 5 },
           { productId: b, quantity: 2 },
         ]),
@@ -321,15 +327,25 @@ describe('ProductService', () => {
 
     it('throws PRODUCT_NOT_FOUND naming the missing product, and takes nothing', async () => {
       const a = repo.seed('a', 1, 5);
-      const error = await service
-        .reserve([
-          { productId: a, quantity: 1 },
-          { productId: 77, quantity: 1 },
-        ])
-        .catch((e: unknown) => e);
+      const error = await reserve([
+        { productId: a, quantity: 1 },
+        { productId: 77, quantity: 1 },
+      ]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProductNotFoundError);
       expect((error as ProductNotFoundError).productId).toBe(77);
       expect(stockOf(a)).toBe(5);
+    });
+
+    it("runs only inside the caller's transaction: alone, it locks and writes nothing", async () => {
+      const a = repo.seed('a', 1, 5);
+      await expect(service.reserve([{ productId: a, quantity: 1 }])).rejects.toThrow(
+        'inside a transaction',
+      );
+      await expect(service.release([{ productId: a, quantity: 1 }])).rejects.toThrow(
+        'inside a transaction',
+      );
+      expect(repo.lockCalls).toEqual([]);
+      expect(transactions.runs).toBe(0);
     });
   });
 
@@ -337,7 +353,7 @@ describe('ProductService', () => {
     it('puts the stock back for every line', async () => {
       const a = repo.seed('a', 1, 0, 2);
       const b = repo.seed('b', 1, 1, 4);
-      await service.release([
+      await release([
         { productId: a, quantity: 2 },
         { productId: b, quantity: 4 },
       ]);
@@ -346,7 +362,7 @@ describe('ProductService', () => {
     });
 
     it('throws PRODUCT_NOT_FOUND for a missing product', async () => {
-      await expect(service.release([{ productId: 5, quantity: 1 }])).rejects.toBeInstanceOf(
+      await expect(release([{ productId: 5, quantity: 1 }])).rejects.toBeInstanceOf(
         ProductNotFoundError,
       );
     });

@@ -130,24 +130,22 @@ export class ProductService {
    * locks the product rows in ascending id order (the global lock order).
    */
   async reserve(lines: StockLine[]): Promise<Product[]> {
-    return this.transactions.run(async () => {
-      const locked = await this.lockAll(lines);
-      for (const line of lines) locked.get(line.productId)!.reserve(line.quantity);
-      const products = [...locked.values()];
-      await this.products.saveStock(products, this.clock.now());
-      this.clearPagesOnCommit();
-      return products;
-    });
+    this.transactions.requireTransaction();
+    const locked = await this.lockAll(lines);
+    for (const line of lines) locked.get(line.productId)!.reserve(line.quantity);
+    const products = [...locked.values()];
+    await this.products.saveStock(products, this.clock.now());
+    this.clearPagesOnCommit();
+    return products;
   }
 
   /** Puts stock back for every line (a cancelled or expired order), in the caller's transaction. */
   async release(lines: StockLine[]): Promise<void> {
-    await this.transactions.run(async () => {
-      const locked = await this.lockAll(lines);
-      for (const line of lines) locked.get(line.productId)!.release(line.quantity);
-      await this.products.saveStock([...locked.values()], this.clock.now());
-      this.clearPagesOnCommit();
-    });
+    this.transactions.requireTransaction();
+    const locked = await this.lockAll(lines);
+    for (const line of lines) locked.get(line.productId)!.release(line.quantity);
+    await this.products.saveStock([...locked.values()], this.clock.now());
+    this.clearPagesOnCommit();
   }
 
   private async lockAll(lines: StockLine[]): Promise<Map<number, Product>> {
