@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
 import { Clock } from '../clock/clock';
+import { NonOverlappingInterval } from '../schedule/non-overlapping-interval';
 import { IdempotencyStore } from './idempotency.store';
 
 /** Deletes idempotency records older than their 24 h retention, a batch at a time. */
@@ -13,13 +13,9 @@ export class IdempotencySweeper {
     private readonly clock: Clock,
   ) {}
 
-  @Interval(60_000)
+  @NonOverlappingInterval(60_000, 'idempotency sweep')
   async sweep(): Promise<void> {
-    try {
-      const deleted = await this.store.deleteExpired(this.clock.now(), 1000);
-      if (deleted > 0) this.logger.log(`deleted ${deleted} expired idempotency keys`);
-    } catch (error) {
-      this.logger.warn(`idempotency sweep failed: ${(error as Error).message}`);
-    }
+    const deleted = await this.store.deleteExpired(this.clock.now(), 1000);
+    if (deleted > 0) this.logger.log(`deleted ${deleted} expired idempotency keys`);
   }
 }

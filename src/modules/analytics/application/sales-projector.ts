@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { NonOverlappingInterval } from '../../../common/schedule/non-overlapping-interval';
 import { OutboxService } from '../../outbox';
 import { salesDeltas } from '../domain/sales-delta';
 import { SalesRepository } from '../domain/sales.repository';
@@ -15,26 +15,15 @@ const BATCH_SIZE = 500;
  */
 @Injectable()
 export class SalesProjector {
-  private readonly logger = new Logger(SalesProjector.name);
-  private running = false;
-
   constructor(
     private readonly outbox: OutboxService,
     private readonly sales: SalesRepository,
     private readonly transactions: TransactionRunner,
   ) {}
 
-  @Interval(PROJECT_INTERVAL_MS)
+  @NonOverlappingInterval(PROJECT_INTERVAL_MS, 'sales projection')
   async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      while ((await this.projectBatch()) === BATCH_SIZE);
-    } catch (error) {
-      this.logger.warn(`sales projection failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+    while ((await this.projectBatch()) === BATCH_SIZE);
   }
 
   /** Projects one batch; returns how many events it took. */

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Injectable } from '@nestjs/common';
+import { NonOverlappingInterval } from '../../../common/schedule/non-overlapping-interval';
 import { OrderService } from './order.service';
 
 const SWEEP_INTERVAL_MS = 1_000;
@@ -11,22 +11,11 @@ const BATCH_SIZE = 100;
  */
 @Injectable()
 export class OrderExpiryJob {
-  private readonly logger = new Logger(OrderExpiryJob.name);
-  private running = false;
-
   constructor(private readonly orders: OrderService) {}
 
-  @Interval(SWEEP_INTERVAL_MS)
+  @NonOverlappingInterval(SWEEP_INTERVAL_MS, 'order expiry sweep')
   async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.sweep();
-    } catch (error) {
-      this.logger.warn(`order expiry sweep failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+    await this.sweep();
   }
 
   /** Expires every order that is due now; returns how many it expired. */

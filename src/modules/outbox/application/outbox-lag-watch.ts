@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { NonOverlappingInterval } from '../../../common/schedule/non-overlapping-interval';
 import { AppConfig } from '../../../config/app-config';
 import { OutboxService } from './outbox.service';
 
@@ -20,7 +20,7 @@ export class OutboxLagWatch {
     private readonly config: AppConfig,
   ) {}
 
-  @Interval(CHECK_INTERVAL_MS)
+  @NonOverlappingInterval(CHECK_INTERVAL_MS, 'outbox lag check')
   async check(): Promise<void> {
     const threshold = this.config.outbox.lagWarnSeconds;
     if (threshold === 0) return;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { NonOverlappingInterval } from '../../../common/schedule/non-overlapping-interval';
 import { AppConfig } from '../../../config/app-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
 import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
@@ -28,7 +28,6 @@ export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly policy: RetryPolicy;
   private readonly leaseMs: number;
-  private running = false;
   /**
    * Claimed events whose outcome could not be recorded because the database went away mid-batch.
    * The next batch finishes them first, without sending again what was already sent, so after an
@@ -54,17 +53,9 @@ export class OutboxRelay {
     this.leaseMs = config.dataPlatformTimeoutMs + 5_000;
   }
 
-  @Interval(RELAY_INTERVAL_MS)
+  @NonOverlappingInterval(RELAY_INTERVAL_MS, 'outbox relay')
   async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      while ((await this.relayBatch()) === BATCH_SIZE);
-    } catch (error) {
-      this.logger.warn(`outbox relay failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+    while ((await this.relayBatch()) === BATCH_SIZE);
   }
 
   /** Delivers one batch of due events (or finishes the backlog); returns how many it took. */
