@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { SingleBar, Presets } from 'cli-progress';
 import { createPool, Pool } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
+import { DAY_MS } from '../src/common/clock/durations';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
 import { databaseEnv, locateDatabase } from '../src/common/database/launcher';
 import { runMigrations } from '../src/common/database/run-migrations';
@@ -24,7 +25,6 @@ export interface BulkOptions {
 }
 
 const BATCH = 5_000;
-const DAY_MS = 86_400_000;
 
 function parseArgs(argv: string[]): BulkOptions {
   const value = (flag: string, fallback: number) => {

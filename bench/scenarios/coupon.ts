@@ -6,6 +6,7 @@
  */
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
+import { DAY_MS } from '../../src/common/clock/durations';
 import { API, BenchContext, describeSample, range, RowResult, USER_BASE } from '../lib/context';
 import { exec, select } from '../lib/db';
 import { jsonHeaders, oneEach, runLoad, Sample, sampleOf } from '../lib/load';
@@ -195,7 +196,7 @@ async function issueOverSql(
           userId,
           'AVAILABLE',
           now,
-          new Date(now.getTime() + Number(coupon.valid_days) * 86_400_000),
+          new Date(now.getTime() + Number(coupon.valid_days) * DAY_MS),
           null,
         ],
       );

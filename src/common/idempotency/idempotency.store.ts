@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
+import { DAY_MS } from '../clock/durations';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKeyInProgressError } from './idempotency.errors';
 
 /** How long a key is remembered. */
-export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
+export const IDEMPOTENCY_RETENTION_MS = DAY_MS;
 
 export type ClaimResult =
   | { kind: 'claimed'; id: number; token: string }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TtlCache } from '../../../common/cache/ttl-cache';
 import { Clock } from '../../../common/clock/clock';
+import { DAY_MS } from '../../../common/clock/durations';
 import { SharedCache } from '../../../common/redis/shared-cache';
 import { AppConfig } from '../../../config/app-config';
 import { ProductService } from '../../product';
@@ -21,7 +22,6 @@ export interface PopularRanking {
   computedAt: number;
 }
 
-const DAY_MS = 24 * 3600 * 1000;
 const LOCAL_LAYER_MAX_MS = 1_000;
 
 /**

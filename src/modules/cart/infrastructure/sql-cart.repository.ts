@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { placeholders } from '../../../common/database/sql-placeholders';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { CartLine } from '../domain/cart-line';
 import { CartRepository } from '../domain/cart.repository';
@@ -11,8 +12,6 @@ interface CartItemRow {
 
 const toLine = (row: CartItemRow): CartLine =>
   new CartLine(Number(row.product_id), Number(row.quantity));
-
-const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
 /**
  * Hand-written SQL, one round trip each: the locking read runs at the start of a checkout, in

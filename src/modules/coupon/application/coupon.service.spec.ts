@@ -15,12 +15,8 @@ import { CouponNotIssuableError } from '../domain/errors/coupon-not-issuable.err
 import { CouponNotUsableError } from '../domain/errors/coupon-not-usable.error';
 import { CouponSoldOutError } from '../domain/errors/coupon-sold-out.error';
 import { IssuedCouponNotFoundError } from '../domain/errors/issued-coupon-not-found.error';
-import {
-  DAY_MS,
-  IssuedCoupon,
-  IssuedCouponProps,
-  IssuedCouponStatus,
-} from '../domain/issued-coupon';
+import { DAY_MS } from '../../../common/clock/durations';
+import { IssuedCoupon, IssuedCouponProps, IssuedCouponStatus } from '../domain/issued-coupon';
 import { CouponService } from './coupon.service';
 
 /**

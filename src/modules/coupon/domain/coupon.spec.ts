@@ -3,7 +3,7 @@ import { Coupon, CouponDraft, CouponProps } from './coupon';
 import { CouponNotIssuableError } from './errors/coupon-not-issuable.error';
 import { CouponNotUsableError } from './errors/coupon-not-usable.error';
 import { CouponSoldOutError } from './errors/coupon-sold-out.error';
-import { DAY_MS } from './issued-coupon';
+import { DAY_MS } from '../../../common/clock/durations';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 

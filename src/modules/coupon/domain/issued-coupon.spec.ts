@@ -1,7 +1,8 @@
 import { ValidationFailedError } from '../../../common/errors/common.errors';
 import { CouponTerms } from './coupon-terms';
 import { CouponNotUsableError } from './errors/coupon-not-usable.error';
-import { DAY_MS, IssuedCoupon } from './issued-coupon';
+import { DAY_MS } from '../../../common/clock/durations';
+import { IssuedCoupon } from './issued-coupon';
 
 const ISSUED_AT = new Date('2026-11-01T00:00:00.000Z');
 const terms = new CouponTerms('10% off', 'RATE', 10, 5_000, 10_000);

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../../common/clock/durations';
 import { CouponTerms } from './coupon-terms';
 import { CouponNotUsableError } from './errors/coupon-not-usable.error';
 
@@ -8,8 +9,6 @@ export type StoredIssuedCouponStatus = (typeof STORED_ISSUED_COUPON_STATUSES)[nu
 /** What is read: an AVAILABLE coupon at or past its `expiresAt` reads as EXPIRED. */
 export const ISSUED_COUPON_STATUSES = ['AVAILABLE', 'USED', 'EXPIRED'] as const;
 export type IssuedCouponStatus = (typeof ISSUED_COUPON_STATUSES)[number];
-
-export const DAY_MS = 86_400_000;
 
 export interface IssuedCouponProps {
   /** null until the coupon is saved. */

@@ -7,10 +7,10 @@ import { AppConfig } from '../../../config/app-config';
 import { OutboxService } from '../../outbox';
 import { BalanceService } from '../../balance';
 import { CouponService } from '../../coupon';
-import { ProductService, StockLine } from '../../product';
+import { Product, ProductService, StockLine } from '../../product';
 import { OrderNotFoundError } from '../domain/errors/order-not-found.error';
 import { Order } from '../domain/order';
-import { orderLine } from '../domain/order-line';
+import { OrderLine, orderLine, orderTotal } from '../domain/order-line';
 import { OrderRepository } from '../domain/order.repository';
 import { toPlatformOrder } from './platform-order';
 
@@ -59,11 +59,7 @@ export class OrderService {
   async assertPlaceable(command: PlaceOrderCommand): Promise<void> {
     const products = await this.products.assertAvailable(command.items);
     if (!command.issuedCouponId) return;
-    const byId = new Map(products.map((product) => [product.id, product]));
-    const amount = command.items.reduce(
-      (sum, line) => sum + orderLine(byId.get(line.productId)!, line.quantity).amount,
-      0,
-    );
+    const amount = orderTotal(linesOf(command.items, products));
     await this.coupons.assertUsable(command.issuedCouponId, command.userId, amount);
   }
 
@@ -73,13 +69,10 @@ export class OrderService {
    */
   async placeInTransaction(command: PlaceOrderCommand): Promise<Order> {
     this.transactions.requireTransaction();
-    const reserved = await this.products.reserve(command.items);
-    const byId = new Map(reserved.map((product) => [product.id, product]));
-    const items = command.items.map((line) => orderLine(byId.get(line.productId)!, line.quantity));
-    const totalAmount = items.reduce((sum, line) => sum + line.amount, 0);
+    const items = linesOf(command.items, await this.products.reserve(command.items));
     const issuedCouponId = command.issuedCouponId ?? null;
     const discountAmount = issuedCouponId
-      ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, totalAmount))
+      ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, orderTotal(items)))
           .discountAmount
       : 0;
     const order = Order.place({
@@ -191,4 +184,10 @@ export class OrderService {
     );
     if (order.issuedCouponId !== null) await this.coupons.restoreIssuedCoupon(order.issuedCouponId);
   }
+}
+
+/** The order's lines, priced with the products read (each line's product is among them). */
+function linesOf(items: StockLine[], products: Product[]): OrderLine[] {
+  const byId = new Map(products.map((product) => [product.id, product]));
+  return items.map((line) => orderLine(byId.get(line.productId)!, line.quantity));
 }

@@ -10,6 +10,11 @@ export interface OrderLine {
 export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 1_000;
 
+/** What an order of these lines costs before any discount: the one place it is summed. */
+export function orderTotal(lines: readonly OrderLine[]): number {
+  return lines.reduce((sum, line) => sum + line.amount, 0);
+}
+
 export function orderLine(
   product: { id: number; name: string; price: number },
   quantity: number,

@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '../../../common/errors/common.errors';
 import { OrderNotCancellableError } from './errors/order-not-cancellable.error';
 import { OrderNotPayableError } from './errors/order-not-payable.error';
-import { OrderLine } from './order-line';
+import { OrderLine, orderTotal } from './order-line';
 import { OrderStatus } from './order-status';
 import { Payment } from './payment';
 
@@ -54,7 +54,7 @@ export class Order {
         { field: 'items', reason: 'an order needs at least one line' },
       ]);
     }
-    const totalAmount = command.items.reduce((sum, line) => sum + line.amount, 0);
+    const totalAmount = orderTotal(command.items);
     const discountAmount = Math.min(command.discountAmount, totalAmount);
     return new Order({
       id: 0,

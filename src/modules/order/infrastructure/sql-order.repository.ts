@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { placeholders } from '../../../common/database/sql-placeholders';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { Order } from '../domain/order';
 import { OrderLine } from '../domain/order-line';
@@ -159,15 +160,14 @@ export class SqlOrderRepository extends OrderRepository {
   private async hydrate(rows: OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
-    const placeholders = ids.map(() => '?').join(',');
     const [items, payments] = await Promise.all([
       this.db.query<ItemRow[]>(
         `SELECT order_id, product_id, product_name, unit_price, quantity, amount FROM order_items
-          WHERE order_id IN (${placeholders}) ORDER BY id`,
+          WHERE order_id IN (${placeholders(ids)}) ORDER BY id`,
         ids,
       ),
       this.db.query<PaymentRow[]>(
-        `SELECT id, order_id, amount, paid_at, refunded_at FROM payments WHERE order_id IN (${placeholders})`,
+        `SELECT id, order_id, amount, paid_at, refunded_at FROM payments WHERE order_id IN (${placeholders(ids)})`,
         ids,
       ),
     ]);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { placeholders } from '../../../common/database/sql-placeholders';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
 import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
@@ -32,7 +33,7 @@ export class SqlOutboxRepository extends OutboxRepository {
     );
     if (rows.length === 0) return [];
     await this.db.query(
-      `UPDATE outbox_events SET next_attempt_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`,
+      `UPDATE outbox_events SET next_attempt_at = ? WHERE id IN (${placeholders(rows)})`,
       [new Date(now.getTime() + leaseMs), ...rows.map((row) => row.id)],
     );
     return rows.map((row) => ({
@@ -45,7 +46,7 @@ export class SqlOutboxRepository extends OutboxRepository {
   async markDelivered(ids: number[], now: Date): Promise<void> {
     await this.db.query(
       `UPDATE outbox_events SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, last_error = NULL
-        WHERE id IN (${ids.map(() => '?').join(',')}) AND status = 'PENDING'`,
+        WHERE id IN (${placeholders(ids)}) AND status = 'PENDING'`,
       [now, ...ids],
     );
   }
@@ -67,7 +68,7 @@ export class SqlOutboxRepository extends OutboxRepository {
     );
     if (rows.length === 0) return [];
     await this.db.query(
-      `UPDATE outbox_events SET projected = 1 WHERE id IN (${rows.map(() => '?').join(',')})`,
+      `UPDATE outbox_events SET projected = 1 WHERE id IN (${placeholders(rows)})`,
       rows.map((row) => row.id),
     );
     return rows.map((row) => JSON.parse(row.payload));

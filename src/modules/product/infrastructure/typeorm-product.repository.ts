@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { placeholders } from '../../../common/database/sql-placeholders';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { NewProduct, Product } from '../domain/product';
 import { ProductRepository, ReadFreshness } from '../domain/product.repository';
@@ -39,7 +40,7 @@ export class TypeOrmProductRepository extends ProductRepository {
 
   async findManyByIds(ids: number[], freshness: ReadFreshness = 'committed'): Promise<Product[]> {
     if (ids.length === 0) return [];
-    const sql = `SELECT ${COLUMNS} FROM products WHERE id IN (${ids.map(() => '?').join(',')})`;
+    const sql = `SELECT ${COLUMNS} FROM products WHERE id IN (${placeholders(ids)})`;
     const rows =
       freshness === 'may-lag'
         ? await this.db.readQuery<ProductRow[]>(sql, ids)
@@ -81,7 +82,7 @@ export class TypeOrmProductRepository extends ProductRepository {
     if (ids.length === 0) return [];
     const sorted = [...ids].sort((a, b) => a - b);
     const rows = await this.db.query<ProductRow[]>(
-      `SELECT ${COLUMNS} FROM products WHERE id IN (${sorted.map(() => '?').join(',')})
+      `SELECT ${COLUMNS} FROM products WHERE id IN (${placeholders(sorted)})
         ORDER BY id FOR UPDATE`,
       sorted,
     );
@@ -93,7 +94,7 @@ export class TypeOrmProductRepository extends ProductRepository {
     const cases = products.map(() => 'WHEN ? THEN ?').join(' ');
     await this.db.query(
       `UPDATE products SET stock = CASE id ${cases} END, reserved = CASE id ${cases} END, updated_at = ?
-        WHERE id IN (${products.map(() => '?').join(',')})`,
+        WHERE id IN (${placeholders(products)})`,
       [
         ...products.flatMap((p) => [p.id, p.stock]),
         ...products.flatMap((p) => [p.id, p.reserved]),
