@@ -17,13 +17,13 @@ class InMemoryBalanceRepository extends BalanceRepository {
   saves = 0;
 
   async findByUserId(userId: number): Promise<Balance> {
-    return new Balance(userId, this.amounts.get(userId) ?? 0);
+    return new Balance({ userId, amount: this.amounts.get(userId) ?? 0 });
   }
 
   async lockForUpdate(userId: number): Promise<Balance> {
     this.locked.push(userId);
     if (!this.amounts.has(userId)) this.amounts.set(userId, 0);
-    return new Balance(userId, this.amounts.get(userId)!);
+    return new Balance({ userId, amount: this.amounts.get(userId)! });
   }
 
   async save(balance: Balance): Promise<void> {

@@ -11,12 +11,21 @@ export interface BalanceLimits {
 
 export type BalanceChangeType = 'CHARGE' | 'USE' | 'REFUND';
 
-/** A user's KRW balance. Every change returns how much it moved, for the ledger. */
+export interface BalanceProps {
+  /** Its identity: a user has one balance (no row yet reads as 0). */
+  userId: number;
+  amount: number;
+}
+
+/** A user's KRW balance. */
 export class Balance {
-  constructor(
-    readonly userId: number,
-    private _amount: number,
-  ) {}
+  readonly userId: number;
+  private _amount: number;
+
+  constructor(props: BalanceProps) {
+    this.userId = props.userId;
+    this._amount = props.amount;
+  }
 
   get amount(): number {
     return this._amount;

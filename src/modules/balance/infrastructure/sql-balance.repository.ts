@@ -36,7 +36,7 @@ export class SqlBalanceRepository extends BalanceRepository {
       'SELECT amount FROM balances WHERE user_id = ?',
       [userId],
     );
-    return new Balance(userId, row ? Number(row.amount) : 0);
+    return new Balance({ userId, amount: row ? Number(row.amount) : 0 });
   }
 
   async lockForUpdate(userId: number): Promise<Balance> {
@@ -50,7 +50,7 @@ export class SqlBalanceRepository extends BalanceRepository {
       'SELECT amount FROM balances WHERE user_id = ? FOR UPDATE',
       [userId],
     );
-    return new Balance(userId, Number(row.amount));
+    return new Balance({ userId, amount: Number(row.amount) });
   }
 
   async save(balance: Balance, now: Date): Promise<void> {

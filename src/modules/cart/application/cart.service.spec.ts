@@ -81,7 +81,7 @@ class FakeProductService {
 
   private product(id: number): Product | null {
     const row = this.catalogue.get(id);
-    return row ? new Product(id, row.name, row.price, row.stock) : null;
+    return row ? new Product({ id, ...row, reserved: 0 }) : null;
   }
 
   async get(id: number): Promise<Product> {
@@ -133,7 +133,7 @@ class FakeOrderService {
       return orderLine({ id: line.productId, ...product }, line.quantity);
     });
     this.placed.push(command);
-    const order = Order.place({
+    const placed = Order.place({
       userId: command.userId,
       items,
       discountAmount: 0,
@@ -141,8 +141,7 @@ class FakeOrderService {
       now: new Date('2026-11-25T12:00:00.000Z'),
       paymentTtlSeconds: 600,
     });
-    order.assignId(this.placed.length);
-    return order;
+    return new Order({ ...placed, id: this.placed.length });
   }
 }
 

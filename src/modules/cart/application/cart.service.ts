@@ -39,7 +39,7 @@ export class CartService {
 
   async get(actor: Actor, userId: number): Promise<PricedCart> {
     actor.assertCanActFor(userId);
-    return this.priced(new Cart(userId, await this.carts.findLines(userId)));
+    return this.priced(new Cart({ userId, lines: await this.carts.findLines(userId) }));
   }
 
   /**
@@ -66,7 +66,7 @@ export class CartService {
     CartLine.assertQuantity(quantity);
     await this.products.get(productId);
     const cart = await this.transactions.run(async () => {
-      const locked = new Cart(userId, await this.carts.findLinesForUpdate(userId));
+      const locked = new Cart({ userId, lines: await this.carts.findLinesForUpdate(userId) });
       const line = locked.set(productId, quantity);
       await this.carts.upsertLine(userId, line, this.clock.now());
       return locked;
@@ -79,13 +79,13 @@ export class CartService {
     actor.assertCanActFor(userId);
     CartLine.assertProductId(productId);
     await this.carts.deleteLines(userId, [productId]);
-    return this.priced(new Cart(userId, await this.carts.findLines(userId)));
+    return this.priced(new Cart({ userId, lines: await this.carts.findLines(userId) }));
   }
 
   async clear(actor: Actor, userId: number): Promise<PricedCart> {
     actor.assertCanActFor(userId);
     await this.carts.deleteAll(userId);
-    return new Cart(userId).priceWith([]);
+    return new Cart({ userId, lines: [] }).priceWith([]);
   }
 
   /**
@@ -99,7 +99,7 @@ export class CartService {
     const issuedCouponId = command.issuedCouponId ?? null;
     // Plain reads refuse an empty cart, an unknown product, a short line or an unusable coupon
     // before any lock is queued for (the cart rows' included); all is checked again under them.
-    const read = new Cart(userId, await this.carts.findLines(userId));
+    const read = new Cart({ userId, lines: await this.carts.findLines(userId) });
     await this.orders.assertPlaceable({
       userId,
       items: stockLines(read.linesToCheckOut(command.productIds)),
@@ -107,10 +107,10 @@ export class CartService {
     });
     return this.transactions.run(async () => {
       // Cart rows first (see the class comment for why this cannot deadlock with the global order).
-      const locked = new Cart(
+      const locked = new Cart({
         userId,
-        await this.carts.findLinesForUpdate(userId, command.productIds),
-      );
+        lines: await this.carts.findLinesForUpdate(userId, command.productIds),
+      });
       const lines = locked.linesToCheckOut(command.productIds);
       const order = await this.orders.placeInTransaction({
         userId,

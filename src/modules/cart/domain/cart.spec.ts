@@ -7,10 +7,10 @@ import { CartEmptyError } from './errors/cart-empty.error';
 const lines = (...pairs: Array<[number, number]>) =>
   pairs.map(([productId, quantity]) => new CartLine(productId, quantity));
 const fullCart = () =>
-  new Cart(
-    1,
-    Array.from({ length: MAX_CART_LINES }, (_, i) => new CartLine(i + 1, 1)),
-  );
+  new Cart({
+    userId: 1,
+    lines: Array.from({ length: MAX_CART_LINES }, (_, i) => new CartLine(i + 1, 1)),
+  });
 
 describe('Cart', () => {
   it('holds at most as many products as one order may take (50)', () => {
@@ -23,42 +23,42 @@ describe('Cart', () => {
   });
 
   it('lists its lines by ascending product id', () => {
-    const cart = new Cart(1, lines([9, 1], [2, 3], [5, 2]));
+    const cart = new Cart({ userId: 1, lines: lines([9, 1], [2, 3], [5, 2]) });
     expect(cart.lines.map((line) => line.productId)).toEqual([2, 5, 9]);
     expect(cart.size).toBe(3);
     expect(cart.isEmpty).toBe(false);
-    expect(new Cart(1).isEmpty).toBe(true);
+    expect(new Cart({ userId: 1, lines: [] }).isEmpty).toBe(true);
   });
 
   it('refuses to be built with a product twice', () => {
-    expect(() => new Cart(1, lines([2, 1], [2, 3]))).toThrow();
+    expect(() => new Cart({ userId: 1, lines: lines([2, 1], [2, 3]) })).toThrow();
   });
 
   describe('set', () => {
     it('adds a line that is absent', () => {
-      const cart = new Cart(1);
+      const cart = new Cart({ userId: 1, lines: [] });
       expect(cart.set(4, 2)).toEqual(new CartLine(4, 2));
       expect(cart.lines).toEqual(lines([4, 2]));
     });
 
     it("replaces an existing line's quantity (sets, does not add)", () => {
-      const cart = new Cart(1, lines([4, 2]));
+      const cart = new Cart({ userId: 1, lines: lines([4, 2]) });
       cart.set(4, 7);
       expect(cart.lines).toEqual(lines([4, 7]));
     });
 
     it('rejects a bad quantity and leaves the cart as it was', () => {
-      const cart = new Cart(1, lines([4, 2]));
+      const cart = new Cart({ userId: 1, lines: lines([4, 2]) });
       expect(() => cart.set(4, 0)).toThrow(ValidationFailedError);
       expect(() => cart.set(5, 1_001)).toThrow(ValidationFailedError);
       expect(cart.lines).toEqual(lines([4, 2]));
     });
 
     it('accepts a 50th product and refuses a 51st with VALIDATION_FAILED, changing nothing', () => {
-      const cart = new Cart(
-        1,
-        Array.from({ length: MAX_CART_LINES - 1 }, (_, i) => new CartLine(i + 1, 1)),
-      );
+      const cart = new Cart({
+        userId: 1,
+        lines: Array.from({ length: MAX_CART_LINES - 1 }, (_, i) => new CartLine(i + 1, 1)),
+      });
       cart.set(100, 1);
       expect(cart.size).toBe(MAX_CART_LINES);
 
@@ -85,7 +85,7 @@ describe('Cart', () => {
 
   describe('remove and clear', () => {
     it('removes a line, and says false for a line that is not there', () => {
-      const cart = new Cart(1, lines([1, 1], [2, 2]));
+      const cart = new Cart({ userId: 1, lines: lines([1, 1], [2, 2]) });
       expect(cart.remove(1)).toBe(true);
       expect(cart.remove(1)).toBe(false);
       expect(cart.lines).toEqual(lines([2, 2]));
@@ -98,14 +98,14 @@ describe('Cart', () => {
     });
 
     it('clears every line', () => {
-      const cart = new Cart(1, lines([1, 1], [2, 2]));
+      const cart = new Cart({ userId: 1, lines: lines([1, 1], [2, 2]) });
       cart.clear();
       expect(cart.isEmpty).toBe(true);
     });
   });
 
   describe('linesToCheckOut', () => {
-    const cart = new Cart(7, lines([3, 1], [1, 2], [2, 5]));
+    const cart = new Cart({ userId: 7, lines: lines([3, 1], [1, 2], [2, 5]) });
 
     it('takes every line, by ascending product id, without productIds', () => {
       expect(cart.linesToCheckOut()).toEqual(lines([1, 2], [2, 5], [3, 1]));
@@ -118,7 +118,7 @@ describe('Cart', () => {
     it('is CART_EMPTY for an empty cart', () => {
       const error = (() => {
         try {
-          new Cart(7).linesToCheckOut();
+          new Cart({ userId: 7, lines: [] }).linesToCheckOut();
         } catch (e) {
           return e as CartEmptyError;
         }
@@ -136,7 +136,7 @@ describe('Cart', () => {
 
   describe('priceWith', () => {
     it('prices each line live and totals them', () => {
-      const cart = new Cart(1, lines([2, 3], [1, 2]));
+      const cart = new Cart({ userId: 1, lines: lines([2, 3], [1, 2]) });
       const priced = cart.priceWith([
         { id: 1, name: 'A', price: 1_000, stock: 10 },
         { id: 2, name: 'B', price: 2_500, stock: 1 },
@@ -151,11 +151,14 @@ describe('Cart', () => {
     });
 
     it('is an empty list with total 0 for an empty cart', () => {
-      expect(new Cart(1).priceWith([])).toEqual({ items: [], totalAmount: 0 });
+      expect(new Cart({ userId: 1, lines: [] }).priceWith([])).toEqual({
+        items: [],
+        totalAmount: 0,
+      });
     });
 
     it('leaves out a line whose product no longer exists', () => {
-      const cart = new Cart(1, lines([1, 1], [2, 1]));
+      const cart = new Cart({ userId: 1, lines: lines([1, 1], [2, 1]) });
       expect(cart.priceWith([{ id: 2, name: 'B', price: 5, stock: 0 }])).toEqual({
         items: [{ productId: 2, name: 'B', price: 5, quantity: 1, amount: 5, stock: 0 }],
         totalAmount: 5,

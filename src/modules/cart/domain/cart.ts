@@ -10,17 +10,22 @@ export interface PricedCart {
   totalAmount: number;
 }
 
+export interface CartProps {
+  /** Its identity: a user has one cart (no rows reads as an empty one). */
+  userId: number;
+  lines: readonly CartLine[];
+}
+
 /**
  * A user's cart: at most one line per product, at most MAX_CART_LINES lines. Lines are always
  * listed in ascending product id (the order in which their rows are locked).
  */
 export class Cart {
+  readonly userId: number;
   private readonly byProduct = new Map<number, CartLine>();
 
-  constructor(
-    readonly userId: number,
-    lines: readonly CartLine[] = [],
-  ) {
+  constructor({ userId, lines }: CartProps) {
+    this.userId = userId;
     for (const line of lines) {
       if (this.byProduct.has(line.productId)) {
         throw new Error(`cart of user ${userId} has product ${line.productId} twice`);

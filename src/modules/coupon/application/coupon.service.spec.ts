@@ -16,7 +16,12 @@ import { CouponNotUsableError } from '../domain/errors/coupon-not-usable.error';
 import { CouponSoldOutError } from '../domain/errors/coupon-sold-out.error';
 import { IssuedCouponNotFoundError } from '../domain/errors/issued-coupon-not-found.error';
 import { DAY_MS } from '../../../common/clock/durations';
-import { IssuedCoupon, IssuedCouponProps, IssuedCouponStatus } from '../domain/issued-coupon';
+import {
+  IssuedCoupon,
+  IssuedCouponProps,
+  IssuedCouponStatus,
+  NewIssuedCoupon,
+} from '../domain/issued-coupon';
 import { CouponService } from './coupon.service';
 
 /**
@@ -64,15 +69,15 @@ class InMemoryCouponRepository extends CouponRepository {
     this.coupons.get(coupon.id)!.issuedQuantity = coupon.issuedQuantity;
   }
 
-  async insertIssued(issued: IssuedCoupon): Promise<void> {
+  async insertIssued(issued: NewIssuedCoupon): Promise<IssuedCoupon> {
     this.calls.push('insertIssued');
     const duplicate = [...this.issued.values()].some(
       (i) => i.couponId === issued.couponId && i.userId === issued.userId,
     );
     if (duplicate) throw new CouponAlreadyIssuedError(issued.couponId, issued.userId);
     const id = this.nextIssuedId++;
-    this.issued.set(id, { ...propsOf(issued), id });
-    issued.assignId(id);
+    this.issued.set(id, { ...issued, id });
+    return new IssuedCoupon({ ...issued, id });
   }
 
   async findTerms(couponId: number): Promise<CouponTerms | null> {
@@ -139,17 +144,6 @@ class InMemoryCouponRepository extends CouponRepository {
     this.coupons.set(props.id, props);
     return props;
   }
-}
-
-function propsOf(issued: IssuedCoupon): Omit<IssuedCouponProps, 'id'> {
-  return {
-    couponId: issued.couponId,
-    userId: issued.userId,
-    status: issued.storedStatus,
-    issuedAt: issued.issuedAt,
-    expiresAt: issued.expiresAt,
-    usedAt: issued.usedAt,
-  };
 }
 
 describe('CouponService', () => {

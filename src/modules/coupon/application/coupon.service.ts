@@ -51,8 +51,7 @@ export class CouponService {
       const now = this.clock.now();
       const coupon = await this.coupons.findByIdForUpdate(couponId);
       if (!coupon) throw new CouponNotFoundError(couponId);
-      const issued = coupon.issueTo(userId, now);
-      await this.coupons.insertIssued(issued);
+      const issued = await this.coupons.insertIssued(coupon.issueTo(userId, now));
       await this.coupons.saveIssuedQuantity(coupon);
       return { issuedCoupon: issued, terms: coupon.terms, status: issued.statusAt(now) };
     });

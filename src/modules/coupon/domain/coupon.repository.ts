@@ -1,6 +1,6 @@
 import { Coupon, NewCoupon } from './coupon';
 import { CouponTerms } from './coupon-terms';
-import { IssuedCoupon, IssuedCouponStatus } from './issued-coupon';
+import { IssuedCoupon, IssuedCouponStatus, NewIssuedCoupon } from './issued-coupon';
 
 /** The plain (non-locking) read that lets an issue request be rejected before the lock. */
 export interface CouponIssueCheck {
@@ -29,10 +29,10 @@ export abstract class CouponRepository {
   /** Writes the coupon's issued quantity back. */
   abstract saveIssuedQuantity(coupon: Coupon): Promise<void>;
   /**
-   * Inserts a new issued coupon and assigns its id. A second copy for the same user is refused by
-   * the unique key and reported as CouponAlreadyIssuedError.
+   * Stores a new issued coupon and returns it saved, with its id. A second copy for the same user
+   * is refused by the unique key and reported as CouponAlreadyIssuedError.
    */
-  abstract insertIssued(issued: IssuedCoupon): Promise<void>;
+  abstract insertIssued(issued: NewIssuedCoupon): Promise<IssuedCoupon>;
   /** Plain read of a coupon's terms (they never change once the coupon exists). */
   abstract findTerms(couponId: number): Promise<CouponTerms | null>;
   /** Plain read: an issued coupon with its coupon's terms, or null if there is no such issued coupon. */

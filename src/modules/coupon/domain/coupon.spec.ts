@@ -163,7 +163,7 @@ describe('Coupon', () => {
       expect(c.remainingQuantity).toBe(2);
       expect(issued.couponId).toBe(1);
       expect(issued.userId).toBe(42);
-      expect(issued.storedStatus).toBe('AVAILABLE');
+      expect(issued.status).toBe('AVAILABLE');
       expect(issued.issuedAt).toEqual(NOW);
       expect(issued.expiresAt.getTime()).toBe(NOW.getTime() + 7 * DAY_MS);
     });

@@ -3,7 +3,7 @@ import type { ErrorDetail } from '../../../common/errors/error-code';
 import { CouponTerms, DISCOUNT_TYPES, DiscountType } from './coupon-terms';
 import { CouponNotIssuableError } from './errors/coupon-not-issuable.error';
 import { CouponSoldOutError } from './errors/coupon-sold-out.error';
-import { IssuedCoupon } from './issued-coupon';
+import { IssuedCoupon, NewIssuedCoupon } from './issued-coupon';
 
 export const COUPON_NAME_MAX_LENGTH = 100;
 /** FIXED: KRW off. */
@@ -32,7 +32,10 @@ export interface CouponDraft {
   validDays: number;
 }
 
-/** A checked, normalised draft, ready to be stored. */
+/**
+ * A coupon not saved yet: the checked, normalised draft that `Coupon.validateNew` returns and
+ * `CouponRepository.create` stores.
+ */
 export interface NewCoupon {
   name: string;
   discountType: DiscountType;
@@ -216,7 +219,7 @@ export class Coupon {
   }
 
   /** Issues one copy to `userId`: checks the window and the quantity, then counts it. */
-  issueTo(userId: number, now: Date): IssuedCoupon {
+  issueTo(userId: number, now: Date): NewIssuedCoupon {
     this.assertIssuableAt(now);
     this._issuedQuantity += 1;
     return IssuedCoupon.issue(this.id, userId, this.validDays, now);

@@ -11,8 +11,7 @@ export const ISSUED_COUPON_STATUSES = ['AVAILABLE', 'USED', 'EXPIRED'] as const;
 export type IssuedCouponStatus = (typeof ISSUED_COUPON_STATUSES)[number];
 
 export interface IssuedCouponProps {
-  /** null until the coupon is saved. */
-  id: number | null;
+  id: number;
   couponId: number;
   userId: number;
   status: StoredIssuedCouponStatus;
@@ -21,9 +20,12 @@ export interface IssuedCouponProps {
   usedAt: Date | null;
 }
 
+/** A copy not saved yet: what `Coupon.issueTo` makes and `CouponRepository.insertIssued` stores. */
+export type NewIssuedCoupon = Omit<IssuedCouponProps, 'id'>;
+
 /** One user's copy of a coupon: who holds it, until when, and whether it has been used. */
 export class IssuedCoupon {
-  private _id: number | null;
+  readonly id: number;
   readonly couponId: number;
   readonly userId: number;
   private _status: StoredIssuedCouponStatus;
@@ -32,7 +34,7 @@ export class IssuedCoupon {
   private _usedAt: Date | null;
 
   constructor(props: IssuedCouponProps) {
-    this._id = props.id;
+    this.id = props.id;
     this.couponId = props.couponId;
     this.userId = props.userId;
     this._status = props.status;
@@ -41,28 +43,16 @@ export class IssuedCoupon {
     this._usedAt = props.usedAt;
   }
 
-  /** A new, unsaved coupon, valid for `validDays` days from `now`. */
-  static issue(couponId: number, userId: number, validDays: number, now: Date): IssuedCoupon {
-    return new IssuedCoupon({
-      id: null,
+  /** A new copy, valid for `validDays` days from `now`. */
+  static issue(couponId: number, userId: number, validDays: number, now: Date): NewIssuedCoupon {
+    return {
       couponId,
       userId,
       status: 'AVAILABLE',
       issuedAt: now,
       expiresAt: new Date(now.getTime() + validDays * DAY_MS),
       usedAt: null,
-    });
-  }
-
-  get id(): number {
-    if (this._id === null) throw new Error('The issued coupon has not been saved yet');
-    return this._id;
-  }
-
-  /** Records the id the database gave the new row. */
-  assignId(id: number): void {
-    if (this._id !== null) throw new Error(`The issued coupon already has id ${this._id}`);
-    this._id = id;
+    };
   }
 
   get storedStatus(): StoredIssuedCouponStatus {

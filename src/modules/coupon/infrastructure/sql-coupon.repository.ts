@@ -9,7 +9,7 @@ import {
 } from '../domain/coupon.repository';
 import { CouponTerms } from '../domain/coupon-terms';
 import { CouponAlreadyIssuedError } from '../domain/errors/coupon-already-issued.error';
-import { IssuedCoupon, IssuedCouponStatus } from '../domain/issued-coupon';
+import { IssuedCoupon, IssuedCouponStatus, NewIssuedCoupon } from '../domain/issued-coupon';
 import {
   COUPON_COLUMNS,
   COUPON_TERMS_COLUMNS,
@@ -118,7 +118,7 @@ export class SqlCouponRepository extends CouponRepository {
     ]);
   }
 
-  async insertIssued(issued: IssuedCoupon): Promise<void> {
+  async insertIssued(issued: NewIssuedCoupon): Promise<IssuedCoupon> {
     try {
       const result = await this.db.query<{ insertId: number }>(
         `INSERT INTO issued_coupons (coupon_id, user_id, status, issued_at, expires_at, used_at)
@@ -126,13 +126,13 @@ export class SqlCouponRepository extends CouponRepository {
         [
           issued.couponId,
           issued.userId,
-          issued.storedStatus,
+          issued.status,
           issued.issuedAt,
           issued.expiresAt,
           issued.usedAt,
         ],
       );
-      issued.assignId(Number(result.insertId));
+      return new IssuedCoupon({ ...issued, id: Number(result.insertId) });
     } catch (error) {
       if (isDuplicateKey(error, ONE_COUPON_PER_USER_KEY)) {
         throw new CouponAlreadyIssuedError(issued.couponId, issued.userId);

@@ -75,16 +75,16 @@ export class OrderService {
       ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, orderTotal(items)))
           .discountAmount
       : 0;
-    const order = Order.place({
-      userId: command.userId,
-      items,
-      discountAmount,
-      issuedCouponId,
-      now: this.clock.now(),
-      paymentTtlSeconds: this.config.orderPaymentTtlSeconds,
-    });
-    await this.orders.insert(order);
-    return order;
+    return this.orders.insert(
+      Order.place({
+        userId: command.userId,
+        items,
+        discountAmount,
+        issuedCouponId,
+        now: this.clock.now(),
+        paymentTtlSeconds: this.config.orderPaymentTtlSeconds,
+      }),
+    );
   }
 
   async get(actor: Actor, orderId: number): Promise<Order> {

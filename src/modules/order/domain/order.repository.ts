@@ -1,4 +1,4 @@
-import { Order } from './order';
+import { NewOrder, Order } from './order';
 import { OrderStatus } from './order-status';
 import { Payment } from './payment';
 
@@ -22,8 +22,8 @@ export abstract class OrderRepository {
   abstract findPageByUser(userId: number, page: number, size: number): Promise<OrderPage>;
   /** Ids of unpaid orders whose window has passed, oldest first (plain read, no lock). */
   abstract findExpiredIds(now: Date, limit: number): Promise<number[]>;
-  /** Inserts the order and its lines; assigns the id. */
-  abstract insert(order: Order): Promise<void>;
+  /** Stores a new order and its lines; returns it saved, with its id. */
+  abstract insert(order: NewOrder): Promise<Order>;
   abstract updateStatus(order: Order): Promise<void>;
   abstract insertPayment(
     orderId: number,

@@ -8,7 +8,7 @@ const t0 = new Date('2026-11-25T12:00:00.000Z');
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
 function placeOrder(discountAmount = 0): Order {
-  const order = Order.place({
+  const placed = Order.place({
     userId: 7,
     items: [
       orderLine({ id: 1, name: 'A', price: 1_000 }, 3),
@@ -19,8 +19,7 @@ function placeOrder(discountAmount = 0): Order {
     now: t0,
     paymentTtlSeconds: 600,
   });
-  order.assignId(42);
-  return order;
+  return new Order({ ...placed, id: 42 });
 }
 
 describe('Order', () => {

@@ -9,7 +9,7 @@ export interface OrderProps {
   id: number;
   userId: number;
   status: OrderStatus;
-  items: OrderLine[];
+  items: readonly OrderLine[];
   totalAmount: number;
   discountAmount: number;
   payAmount: number;
@@ -30,25 +30,47 @@ export interface PlaceOrder {
   paymentTtlSeconds: number;
 }
 
+/** An order not saved yet: what `Order.place` makes and `OrderRepository.insert` stores. */
+export type NewOrder = Omit<OrderProps, 'id'>;
+
 /**
  * An order and its state machine:
  * PENDING_PAYMENT → PAID (pay) | CANCELLED (cancel) | EXPIRED (expire, after expiresAt);
  * PAID → CANCELLED (cancel, refunded). CANCELLED and EXPIRED are final.
  */
 export class Order {
-  private constructor(private props: OrderProps) {}
+  readonly id: number;
+  readonly userId: number;
+  readonly items: readonly OrderLine[];
+  readonly totalAmount: number;
+  readonly discountAmount: number;
+  readonly payAmount: number;
+  readonly issuedCouponId: number | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  private _status: OrderStatus;
+  private _paidAt: Date | null;
+  private _closedAt: Date | null;
+  private _payment: Payment | null;
 
-  static restore(props: OrderProps): Order {
-    return new Order({ ...props });
+  constructor(props: OrderProps) {
+    this.id = props.id;
+    this.userId = props.userId;
+    this.items = props.items;
+    this.totalAmount = props.totalAmount;
+    this.discountAmount = props.discountAmount;
+    this.payAmount = props.payAmount;
+    this.issuedCouponId = props.issuedCouponId;
+    this.createdAt = props.createdAt;
+    this.expiresAt = props.expiresAt;
+    this._status = props.status;
+    this._paidAt = props.paidAt;
+    this._closedAt = props.closedAt;
+    this._payment = props.payment;
   }
 
-  /** An independent copy: changing it leaves this one as it was. */
-  copy(): Order {
-    return new Order({ ...this.props });
-  }
-
-  /** A new, not yet stored order (id 0) for lines whose stock is already reserved. */
-  static place(command: PlaceOrder): Order {
+  /** A new order for lines whose stock is already reserved. */
+  static place(command: PlaceOrder): NewOrder {
     if (command.items.length === 0) {
       throw new ValidationFailedError([
         { field: 'items', reason: 'an order needs at least one line' },
@@ -56,8 +78,7 @@ export class Order {
     }
     const totalAmount = orderTotal(command.items);
     const discountAmount = Math.min(command.discountAmount, totalAmount);
-    return new Order({
-      id: 0,
+    return {
       userId: command.userId,
       status: 'PENDING_PAYMENT',
       items: command.items,
@@ -70,94 +91,78 @@ export class Order {
       paidAt: null,
       closedAt: null,
       payment: null,
+    };
+  }
+
+  /** An independent copy: changing it leaves this one as it was. */
+  copy(): Order {
+    return new Order({
+      id: this.id,
+      userId: this.userId,
+      status: this._status,
+      items: this.items,
+      totalAmount: this.totalAmount,
+      discountAmount: this.discountAmount,
+      payAmount: this.payAmount,
+      issuedCouponId: this.issuedCouponId,
+      createdAt: this.createdAt,
+      expiresAt: this.expiresAt,
+      paidAt: this._paidAt,
+      closedAt: this._closedAt,
+      payment: this._payment,
     });
   }
 
-  get id(): number {
-    return this.props.id;
-  }
-  get userId(): number {
-    return this.props.userId;
-  }
   get status(): OrderStatus {
-    return this.props.status;
-  }
-  get items(): readonly OrderLine[] {
-    return this.props.items;
-  }
-  get totalAmount(): number {
-    return this.props.totalAmount;
-  }
-  get discountAmount(): number {
-    return this.props.discountAmount;
-  }
-  get payAmount(): number {
-    return this.props.payAmount;
-  }
-  get issuedCouponId(): number | null {
-    return this.props.issuedCouponId;
-  }
-  get createdAt(): Date {
-    return this.props.createdAt;
-  }
-  get expiresAt(): Date {
-    return this.props.expiresAt;
+    return this._status;
   }
   get paidAt(): Date | null {
-    return this.props.paidAt;
+    return this._paidAt;
   }
   get closedAt(): Date | null {
-    return this.props.closedAt;
+    return this._closedAt;
   }
   get payment(): Payment | null {
-    return this.props.payment;
-  }
-
-  assignId(id: number): void {
-    this.props = { ...this.props, id };
+    return this._payment;
   }
 
   pay(now: Date): void {
-    if (this.props.status !== 'PENDING_PAYMENT') {
-      throw new OrderNotPayableError(this.id, `it is ${this.props.status}`);
+    if (this._status !== 'PENDING_PAYMENT') {
+      throw new OrderNotPayableError(this.id, `it is ${this._status}`);
     }
-    if (now >= this.props.expiresAt) {
+    if (now >= this.expiresAt) {
       throw new OrderNotPayableError(this.id, 'its payment window has passed');
     }
-    this.props = { ...this.props, status: 'PAID', paidAt: now };
+    this._status = 'PAID';
+    this._paidAt = now;
   }
 
   recordPayment(payment: Payment): void {
-    this.props = { ...this.props, payment };
+    this._payment = payment;
   }
 
   /** Cancels a pending or paid order; returns true when the paid amount must be refunded. */
   cancel(now: Date): { refund: boolean } {
-    const { status } = this.props;
+    const status = this._status;
     if (status !== 'PENDING_PAYMENT' && status !== 'PAID') {
       throw new OrderNotCancellableError(this.id, status);
     }
     const refund = status === 'PAID';
-    this.props = {
-      ...this.props,
-      status: 'CANCELLED',
-      closedAt: now,
-      payment:
-        refund && this.props.payment
-          ? { ...this.props.payment, refundedAt: now }
-          : this.props.payment,
-    };
+    this._status = 'CANCELLED';
+    this._closedAt = now;
+    if (refund && this._payment) this._payment = { ...this._payment, refundedAt: now };
     return { refund };
   }
 
   isExpiredAt(now: Date): boolean {
-    return this.props.status === 'PENDING_PAYMENT' && now >= this.props.expiresAt;
+    return this._status === 'PENDING_PAYMENT' && now >= this.expiresAt;
   }
 
   /** Ends an unpaid order whose payment window has passed; false if it is not (or no longer) due. */
   expire(now: Date): boolean {
     if (!this.isExpiredAt(now)) return false;
-    this.props = { ...this.props, status: 'EXPIRED', closedAt: now };
+    this._status = 'EXPIRED';
+    this._closedAt = now;
     return true;
   }
 }

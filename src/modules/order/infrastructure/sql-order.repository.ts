@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { placeholders } from '../../../common/database/sql-placeholders';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
-import { Order } from '../domain/order';
+import { NewOrder, Order } from '../domain/order';
 import { OrderLine } from '../domain/order-line';
 import { OrderPage, OrderRepository } from '../domain/order.repository';
 import { OrderStatus } from '../domain/order-status';
@@ -97,7 +97,7 @@ export class SqlOrderRepository extends OrderRepository {
     return rows.map((row) => Number(row.id));
   }
 
-  async insert(order: Order): Promise<void> {
+  async insert(order: NewOrder): Promise<Order> {
     const result = await this.db.query<{ insertId: number }>(
       `INSERT INTO orders (user_id, status, total_amount, discount_amount, pay_amount, issued_coupon_id, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -112,12 +112,12 @@ export class SqlOrderRepository extends OrderRepository {
         order.expiresAt,
       ],
     );
-    order.assignId(Number(result.insertId));
+    const id = Number(result.insertId);
     await this.db.query(
       `INSERT INTO order_items (order_id, product_id, product_name, unit_price, quantity, amount)
        VALUES ${order.items.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
       order.items.flatMap((line) => [
-        order.id,
+        id,
         line.productId,
         line.name,
         line.unitPrice,
@@ -125,6 +125,7 @@ export class SqlOrderRepository extends OrderRepository {
         line.amount,
       ]),
     );
+    return new Order({ ...order, id });
   }
 
   async updateStatus(order: Order): Promise<void> {
@@ -171,22 +172,23 @@ export class SqlOrderRepository extends OrderRepository {
         ids,
       ),
     ]);
-    return rows.map((row) =>
-      Order.restore({
-        id: Number(row.id),
-        userId: Number(row.user_id),
-        status: row.status,
-        items: items.filter((item) => item.order_id === row.id).map(toLine),
-        totalAmount: Number(row.total_amount),
-        discountAmount: Number(row.discount_amount),
-        payAmount: Number(row.pay_amount),
-        issuedCouponId: row.issued_coupon_id === null ? null : Number(row.issued_coupon_id),
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        paidAt: row.paid_at,
-        closedAt: row.closed_at,
-        payment: toPayment(payments.find((payment) => payment.order_id === row.id)),
-      }),
+    return rows.map(
+      (row) =>
+        new Order({
+          id: Number(row.id),
+          userId: Number(row.user_id),
+          status: row.status,
+          items: items.filter((item) => item.order_id === row.id).map(toLine),
+          totalAmount: Number(row.total_amount),
+          discountAmount: Number(row.discount_amount),
+          payAmount: Number(row.pay_amount),
+          issuedCouponId: row.issued_coupon_id === null ? null : Number(row.issued_coupon_id),
+          createdAt: row.created_at,
+          expiresAt: row.expires_at,
+          paidAt: row.paid_at,
+          closedAt: row.closed_at,
+          payment: toPayment(payments.find((payment) => payment.order_id === row.id)),
+        }),
     );
   }
 }

@@ -26,7 +26,7 @@ class InMemoryProductRepository extends ProductRepository {
 
   private toDomain(id: number): Product {
     const row = this.rows.get(id)!;
-    return new Product(id, row.name, row.price, row.stock, row.reserved);
+    return new Product({ id, ...row });
   }
 
   async findById(id: number): Promise<Product | null> {

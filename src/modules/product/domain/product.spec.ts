@@ -3,7 +3,8 @@ import { OutOfStockError } from './errors/out-of-stock.error';
 import { Product, PRODUCT_NAME_MAX_LENGTH, PRODUCT_PRICE_MAX, PRODUCT_STOCK_MAX } from './product';
 
 describe('Product', () => {
-  const product = (stock: number) => new Product(3, 'Earbuds', 89_000, stock);
+  const product = (stock: number, reserved = 0) =>
+    new Product({ id: 3, name: 'Earbuds', price: 89_000, stock, reserved });
 
   describe('validateNew', () => {
     it('accepts a valid draft and trims the name', () => {
@@ -93,19 +94,19 @@ describe('Product', () => {
     });
 
     it('never clamps: every unit comes back, even with the stock at the maximum', () => {
-      const p = new Product(3, 'Earbuds', 89_000, PRODUCT_STOCK_MAX - 5, 5);
+      const p = product(PRODUCT_STOCK_MAX - 5, 5);
       p.release(5);
       expect([p.stock, p.reserved]).toEqual([PRODUCT_STOCK_MAX, 0]);
     });
 
     it('refuses to give back more than orders hold (a bookkeeping error, not client input)', () => {
-      const p = new Product(3, 'Earbuds', 89_000, 1, 2);
+      const p = product(1, 2);
       expect(() => p.release(3)).toThrow(/orders hold only 2/);
       expect([p.stock, p.reserved]).toEqual([1, 2]);
     });
 
     it.each([0, -3, 2.5])('rejects the quantity %p', (quantity) => {
-      const p = new Product(3, 'Earbuds', 89_000, 1, 5);
+      const p = product(1, 5);
       expect(() => p.release(quantity)).toThrow(ValidationFailedError);
       expect(p.stock).toBe(1);
     });
@@ -138,7 +139,7 @@ describe('Product', () => {
     });
 
     it('keeps room for the units orders hold: they may come back', () => {
-      const p = new Product(3, 'Earbuds', 89_000, PRODUCT_STOCK_MAX - 10, 4);
+      const p = product(PRODUCT_STOCK_MAX - 10, 4);
       expect(() => p.restock(7)).toThrow(ValidationFailedError);
       try {
         p.restock(7);

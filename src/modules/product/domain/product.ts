@@ -5,10 +5,16 @@ export const PRODUCT_NAME_MAX_LENGTH = 200;
 export const PRODUCT_PRICE_MAX = 1_000_000_000;
 export const PRODUCT_STOCK_MAX = 1_000_000_000;
 
+/** A product not saved yet: what `Product.validateNew` returns and `ProductRepository.create` stores. */
 export interface NewProduct {
   name: string;
   price: number;
   stock: number;
+}
+
+export interface ProductProps extends NewProduct {
+  id: number;
+  reserved: number;
 }
 
 /**
@@ -18,13 +24,19 @@ export interface NewProduct {
  * always fit: nothing is ever clamped away.
  */
 export class Product {
-  constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly price: number,
-    private _stock: number,
-    private _reserved = 0,
-  ) {}
+  readonly id: number;
+  readonly name: string;
+  readonly price: number;
+  private _stock: number;
+  private _reserved: number;
+
+  constructor(props: ProductProps) {
+    this.id = props.id;
+    this.name = props.name;
+    this.price = props.price;
+    this._stock = props.stock;
+    this._reserved = props.reserved;
+  }
 
   get stock(): number {
     return this._stock;

@@ -16,7 +16,13 @@ interface ProductRow {
 const COLUMNS = 'id, name, price, stock, reserved';
 
 const toDomain = (row: ProductRow): Product =>
-  new Product(Number(row.id), row.name, Number(row.price), Number(row.stock), Number(row.reserved));
+  new Product({
+    id: Number(row.id),
+    name: row.name,
+    price: Number(row.price),
+    stock: Number(row.stock),
+    reserved: Number(row.reserved),
+  });
 
 /**
  * A single read and the create go through the ORM; the listings (which a read replica may
