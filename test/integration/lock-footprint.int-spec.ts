@@ -195,6 +195,50 @@ describe('refused requests take no lock that others wait on (real database, lock
     expect(waits).toBe(0);
   });
 
+  it('with an Idempotency-Key (the interceptor owns the unit of work): refused the same way, before any lock', async () => {
+    const product = await insertProduct(100);
+    const order = (await placeOrder(1, product).expect(201)).body as { id: number };
+    await api()
+      .put(`/api/v1/users/1/cart/items/${product}`)
+      .set(t.auth(1))
+      .send({ quantity: 1 })
+      .expect(200);
+    const keyed = (test: request.Test, key: string) => test.set('Idempotency-Key', key);
+
+    const { waits, result } = await waitsDuring(() =>
+      Promise.all([
+        ...Array.from({ length: 10 }, (_, i) =>
+          keyed(
+            api()
+              .post(`/api/v1/orders/${order.id}/${i % 2 === 0 ? 'payment' : 'cancel'}`)
+              .set(t.auth(100 + i)),
+            `stranger-${i}`,
+          ),
+        ),
+        ...Array.from({ length: 5 }, (_, i) =>
+          keyed(placeOrder(1, product, MISSING_ID), `order-${i}`),
+        ),
+        ...Array.from({ length: 5 }, (_, i) =>
+          keyed(
+            api()
+              .post('/api/v1/users/1/cart/checkout')
+              .set(t.auth(1))
+              .send({ issuedCouponId: MISSING_ID }),
+            `checkout-${i}`,
+          ),
+        ),
+      ]),
+    );
+
+    report('keyed refusals', { requests: result.length, lockWaits: waits });
+    expect(statuses(result)).toEqual(['403 FORBIDDEN', '404 ISSUED_COUPON_NOT_FOUND']);
+    expect(waits).toBe(0);
+    const [row] = await sql<Array<{ stock: number }>>('SELECT stock FROM products WHERE id = ?', [
+      product,
+    ]);
+    expect(Number(row.stock)).toBe(99);
+  });
+
   it('ids beyond the last row are never locked: no gap lock for the inserts at the end of the index to wait on', async () => {
     // A locking read that finds no row leaves a gap lock behind until its transaction ends, which
     // is at once here: every such read is held open a little longer, so that a gap lock, if one
