@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import type { ErrorDefinition } from './contract-error';
-import { ErrorCode, errorOf } from './error-code';
+import type { RegisteredError } from './error-code';
 import { ErrorResponseDto } from './error-response.dto';
 import { ErrorStatus, STATUS_ERRORS } from './status-errors';
 
@@ -24,17 +24,19 @@ export function errorExample(error: ErrorDefinition, path: string) {
 
 /**
  * Documents the error answers of a route: each status with the standard error body and the
- * contract codes it can carry. Accepts codes (`'OUT_OF_STOCK'`) or bare statuses (`401`).
+ * contract codes it can carry. Accepts error classes (`OutOfStockError`; a class outside the
+ * registry, `ERRORS`, does not compile) or bare statuses standing for their generic error
+ * (`403`: `ForbiddenError`, see `STATUS_ERRORS`).
  *
  * The codes travel as one named example per code; Nest merges the examples of several
  * decorators on the same status (say `@Idempotent()`'s 409 and the route's own 409), and
  * `buildOpenApiDocument` turns them into the response's `code` enum and description.
  * 429, 500 and 503 (every route) and 413/415 (routes with a body) are added there too.
  */
-export function ApiErrors(...errors: Array<ErrorCode | ErrorStatus>) {
+export function ApiErrors(...errors: Array<RegisteredError | ErrorStatus>) {
   const byStatus = new Map<number, ErrorDefinition[]>();
   for (const error of errors) {
-    const definition = typeof error === 'number' ? BY_STATUS.get(error)! : errorOf(error)!;
+    const definition = typeof error === 'number' ? BY_STATUS.get(error)! : error;
     byStatus.set(definition.status, [...(byStatus.get(definition.status) ?? []), definition]);
   }
   return applyDecorators(
