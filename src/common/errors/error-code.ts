@@ -78,10 +78,3 @@ export type RegisteredError = ErrorDefinition & { readonly code: ErrorCode };
 export const ERROR_STATUS = Object.fromEntries(
   ERRORS.map((error) => [error.code, error.status]),
 ) as Record<ErrorCode, number>;
-
-const BY_CODE = new Map<string, RegisteredError>(ERRORS.map((error) => [error.code, error]));
-
-/** The registered error of `code`, if there is one. */
-export function errorOf(code: string): RegisteredError | undefined {
-  return BY_CODE.get(code);
-}
