@@ -73,6 +73,17 @@ export default tseslint.config(
     },
   },
   {
+    // The error registry lists every module's error classes, from their own files: an error file
+    // imports only the error bases, where a front door would load the module and close a cycle.
+    files: ['src/common/errors/error-code.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: `modules/(${MODULES.join('|')})/(?!domain/errors/[\\w-]+\\.error$).+`, message: 'the registry imports only error files (modules/<name>/domain/errors/*.error)' }] },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -11,6 +11,8 @@ import { assertBodyDepth } from './common/validation/body-depth';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { corsOptions } from './common/http/cors';
 import { installConditionalGet } from './common/http/http-cache';
+import { installHttpMetrics } from './common/metrics/http-metrics';
+import { Metrics } from './common/metrics/metrics';
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, TrustProxy } from './config/app-config';
 
@@ -88,6 +90,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   adapter.getInstance().addHook('preValidation', async (request) => assertBodyDepth(request.body));
   // ETag and 304 for the public catalogue reads (see common/http/http-cache.ts).
   installConditionalGet(adapter.getInstance());
+  installHttpMetrics(adapter.getInstance(), app.get(Metrics));
   // Built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
   const securityHeaders = helmet({
     contentSecurityPolicy: {

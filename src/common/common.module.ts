@@ -10,6 +10,7 @@ import { RedisModule } from './redis/redis.module';
 import { SharedRedis } from './redis/shared-redis';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
@@ -21,6 +22,7 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
 @Module({
   imports: [
     DatabaseModule,
+    MetricsModule,
     RedisModule,
     ThrottlerModule.forRootAsync({
       imports: [RedisModule],

@@ -60,6 +60,8 @@ export class AppConfig {
   trustProxy!: TrustProxy;
   corsOrigins!: CorsOrigins;
   docsEnabled!: boolean;
+  /** Prometheus exposition listener; port 0: off. */
+  metrics!: { port: number; host: string };
   seedDemoData!: boolean;
 
   get isProduction(): boolean {

@@ -87,6 +87,10 @@ export function loadConfig(env: Env): AppConfig {
     corsOrigins:
       read.origins('CORS_ORIGINS') ?? (nodeEnv === 'production' ? [] : LOCAL_DEV_ORIGINS),
     docsEnabled: read.bool('DOCS_ENABLED', true),
+    metrics: {
+      port: read.int('METRICS_PORT', 9464, 0, 65535),
+      host: read.string('METRICS_HOST', '127.0.0.1'),
+    },
     seedDemoData: read.bool('SEED_DEMO_DATA', nodeEnv !== 'production'),
   });
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
+import { describeWith } from './system-program';
 
 /** Debian's chromium (`apt-get install -y chromium`); .ci/run installs it when missing. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,21 +16,13 @@ const LAUNCH_ARGS = [
   '--disable-sync',
 ];
 
-/**
- * `describe` for tests that drive a real browser. Chromium is a system program a fresh machine
- * lacks: there these tests are skipped with a plain message, not failed, unless
- * REQUIRE_CHROMIUM=1 (set by .ci/run, which installs it) makes them mandatory.
- */
+/** `describe` for tests that drive a real browser (skipped with a message where it is missing). */
 export function describeInChromium(name: string, tests: () => void): void {
-  if (existsSync(CHROMIUM) || process.env.REQUIRE_CHROMIUM === '1') {
-    describe(name, tests);
-    return;
-  }
-  process.stderr.write(
-    `\nSKIPPED "${name}": Chromium is not installed at ${CHROMIUM}. Install it with ` +
-      '`apt-get install -y chromium` (or set CHROMIUM_PATH) to run the browser tests.\n',
+  describeWith(
+    { path: CHROMIUM, install: 'apt-get install -y chromium (or set CHROMIUM_PATH)' },
+    name,
+    tests,
   );
-  describe.skip(name, tests);
 }
 
 /** Headless Chromium through playwright-core; fails saying how to install it when missing. */

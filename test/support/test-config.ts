@@ -25,6 +25,7 @@ export function testConfig({ dbName = 'unused', env = {} }: TestConfigOverrides 
     RATE_LIMIT_PER_MINUTE: '0',
     SEED_DEMO_DATA: 'false',
     PRODUCT_LIST_CACHE_MS: '0',
+    METRICS_PORT: '0',
     ...env,
   });
 }

@@ -68,6 +68,14 @@ export class ReplicatedPools {
     return this.replicaOf.has(connection);
   }
 
+  /** The primary's pool and each replica's, named for metrics (`primary`, `host:port`). */
+  pools(): Array<{ name: string; pool: Pool }> {
+    return [
+      ...(this.primary ? [{ name: 'primary', pool: this.primary }] : []),
+      ...this.replicas.map((replica) => ({ name: replica.address, pool: replica.pool })),
+    ];
+  }
+
   /** Each replica with whether it answers `SELECT 1` within `timeoutMs` right now. */
   async states(timeoutMs: number): Promise<ReplicaState[]> {
     return Promise.all(

@@ -1,6 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ERROR_STATUS, ErrorCode } from './error-code';
+import { ValidationFailedError } from './common.errors';
+import type { ErrorDefinition } from './contract-error';
+import { HeadersTooLargeError, RequestTimeoutError } from './http.errors';
 
 /**
  * Answers a request that Node's HTTP parser refused before Fastify saw it (headers or URL over
@@ -10,16 +12,16 @@ import { ERROR_STATUS, ErrorCode } from './error-code';
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [code, message]: [ErrorCode, string] =
+  const [answer, message]: [ErrorDefinition, string] =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? ['HEADERS_TOO_LARGE', 'The request headers or URL are too large (at most 16 KiB together)']
+      ? [HeadersTooLargeError, 'The request headers or URL are too large (at most 16 KiB together)']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
-        ? ['REQUEST_TIMEOUT', 'The request took too long to arrive']
-        : ['VALIDATION_FAILED', 'The request is not valid HTTP'];
-  const status = ERROR_STATUS[code];
+        ? [RequestTimeoutError, 'The request took too long to arrive']
+        : [ValidationFailedError, 'The request is not valid HTTP'];
+  const { status } = answer;
   const body = JSON.stringify({
     statusCode: status,
-    code,
+    code: answer.code,
     message,
     path: '',
     timestamp: new Date().toISOString(),

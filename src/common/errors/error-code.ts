@@ -1,37 +1,80 @@
-/** Every error code of the HTTP contract, with the status it is answered with. */
-export const ERROR_STATUS = {
-  VALIDATION_FAILED: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  PRODUCT_NOT_FOUND: 404,
-  COUPON_NOT_FOUND: 404,
-  ISSUED_COUPON_NOT_FOUND: 404,
-  ORDER_NOT_FOUND: 404,
-  REQUEST_TIMEOUT: 408,
-  OUT_OF_STOCK: 409,
-  INSUFFICIENT_BALANCE: 409,
-  BALANCE_LIMIT_EXCEEDED: 409,
-  COUPON_SOLD_OUT: 409,
-  COUPON_ALREADY_ISSUED: 409,
-  COUPON_NOT_ISSUABLE: 409,
-  COUPON_NOT_USABLE: 409,
-  ORDER_NOT_PAYABLE: 409,
-  ORDER_NOT_CANCELLABLE: 409,
-  CART_EMPTY: 409,
-  IDEMPOTENCY_KEY_IN_PROGRESS: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  TOO_MANY_REQUESTS: 429,
-  HEADERS_TOO_LARGE: 431,
-  INTERNAL_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-} as const;
+import { BalanceLimitExceededError } from '../../modules/balance/domain/errors/balance-limit-exceeded.error';
+import { InsufficientBalanceError } from '../../modules/balance/domain/errors/insufficient-balance.error';
+import { CartEmptyError } from '../../modules/cart/domain/errors/cart-empty.error';
+import { CouponAlreadyIssuedError } from '../../modules/coupon/domain/errors/coupon-already-issued.error';
+import { CouponNotFoundError } from '../../modules/coupon/domain/errors/coupon-not-found.error';
+import { CouponNotIssuableError } from '../../modules/coupon/domain/errors/coupon-not-issuable.error';
+import { CouponNotUsableError } from '../../modules/coupon/domain/errors/coupon-not-usable.error';
+import { CouponSoldOutError } from '../../modules/coupon/domain/errors/coupon-sold-out.error';
+import { IssuedCouponNotFoundError } from '../../modules/coupon/domain/errors/issued-coupon-not-found.error';
+import { OrderNotCancellableError } from '../../modules/order/domain/errors/order-not-cancellable.error';
+import { OrderNotFoundError } from '../../modules/order/domain/errors/order-not-found.error';
+import { OrderNotPayableError } from '../../modules/order/domain/errors/order-not-payable.error';
+import { OutOfStockError } from '../../modules/product/domain/errors/out-of-stock.error';
+import { ProductNotFoundError } from '../../modules/product/domain/errors/product-not-found.error';
+import {
+  IdempotencyKeyInProgressError,
+  IdempotencyKeyReusedError,
+} from '../idempotency/idempotency.errors';
+import {
+  ForbiddenError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationFailedError,
+} from './common.errors';
+import type { ErrorDefinition } from './contract-error';
+import {
+  HeadersTooLargeError,
+  InternalError,
+  PayloadTooLargeError,
+  RequestTimeoutError,
+  RouteNotFoundError,
+  TooManyRequestsError,
+  UnsupportedMediaTypeError,
+} from './http.errors';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+/**
+ * The registry: every error of the HTTP contract, in the order the API document lists them.
+ * Each class defines its code, status, description and example (see `ContractError`); what
+ * follows is derived from them. The module errors are imported from their own files, not the
+ * front doors: an error file imports only the error bases, so this list closes no import cycle.
+ */
+export const ERRORS = [
+  ValidationFailedError,
+  UnauthorizedError,
+  ForbiddenError,
+  RouteNotFoundError,
+  ProductNotFoundError,
+  CouponNotFoundError,
+  IssuedCouponNotFoundError,
+  OrderNotFoundError,
+  RequestTimeoutError,
+  OutOfStockError,
+  InsufficientBalanceError,
+  BalanceLimitExceededError,
+  CouponSoldOutError,
+  CouponAlreadyIssuedError,
+  CouponNotIssuableError,
+  CouponNotUsableError,
+  OrderNotPayableError,
+  OrderNotCancellableError,
+  CartEmptyError,
+  IdempotencyKeyInProgressError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  IdempotencyKeyReusedError,
+  TooManyRequestsError,
+  HeadersTooLargeError,
+  InternalError,
+  ServiceUnavailableError,
+] as const satisfies readonly ErrorDefinition[];
 
-export interface ErrorDetail {
-  field: string;
-  reason: string;
-}
+export type ErrorCode = (typeof ERRORS)[number]['code'];
+
+/** A registered error class: one whose code is in `ERRORS`. */
+export type RegisteredError = ErrorDefinition & { readonly code: ErrorCode };
+
+/** Every code with the status it is answered with. */
+export const ERROR_STATUS = Object.fromEntries(
+  ERRORS.map((error) => [error.code, error.status]),
+) as Record<ErrorCode, number>;

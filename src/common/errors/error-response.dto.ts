@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ERROR_STATUS } from './error-code';
+import { ERRORS } from './error-code';
 
 @ApiSchema({ name: 'ErrorDetail', description: 'One invalid field and why it was rejected' })
 export class ErrorDetailDto {
@@ -25,7 +25,7 @@ export class ErrorResponseDto {
   statusCode!: number;
 
   @ApiProperty({
-    enum: Object.keys(ERROR_STATUS),
+    enum: ERRORS.map((error) => error.code),
     example: 'OUT_OF_STOCK',
     description: 'Machine-readable error code; each response lists the codes it can carry',
   })

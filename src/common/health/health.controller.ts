@@ -75,7 +75,7 @@ export class HealthController {
     summary: 'Liveness and database reachability (Redis state reported, not decisive)',
   })
   @ApiOkResponse({ type: HealthDto })
-  @ApiErrors('SERVICE_UNAVAILABLE')
+  @ApiErrors(ServiceUnavailableError)
   async check(): Promise<HealthDto> {
     // Bounded by the Redis command timeout, and instant while the circuit is open.
     const redis = this.redis.status();

@@ -1,6 +1,14 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { ERROR_CODE_DOCS, errorExample } from '../errors/api-errors.decorator';
-import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
+import { errorExample } from '../errors/api-errors.decorator';
+import { ServiceUnavailableError } from '../errors/common.errors';
+import type { ErrorDefinition } from '../errors/contract-error';
+import { ERROR_STATUS, ERRORS } from '../errors/error-code';
+import {
+  InternalError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  UnsupportedMediaTypeError,
+} from '../errors/http.errors';
 
 export const OPENAPI_VERSION = '3.1.0';
 
@@ -12,10 +20,12 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const BODY_METHODS = new Set(['put', 'post', 'patch', 'delete']);
 
 /** Answers any route can give, whatever its controller declares. */
-const EVERY_ROUTE: ErrorCode[] = ['TOO_MANY_REQUESTS', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'];
-const BODY_ROUTES: ErrorCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
-
-const CODE_ORDER = Object.keys(ERROR_STATUS) as ErrorCode[];
+const EVERY_ROUTE: ErrorDefinition[] = [
+  TooManyRequestsError,
+  InternalError,
+  ServiceUnavailableError,
+];
+const BODY_ROUTES: ErrorDefinition[] = [PayloadTooLargeError, UnsupportedMediaTypeError];
 
 /** Every path parameter's example: product 1 and user 1 exist in the demo data (demo-data.ts). */
 export const PATH_ID_EXAMPLE = 1;
@@ -51,13 +61,12 @@ export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
       operation.security ??= [];
       const responses: Json = (operation.responses ??= {});
 
-      const codes = new Map<number, Set<ErrorCode>>();
+      const codes = new Map<number, Set<string>>();
       for (const [status, response] of Object.entries<Json>(responses)) {
         if (Number(status) >= 400) codes.set(Number(status), new Set(codesOf(response)));
       }
-      for (const code of [...EVERY_ROUTE, ...(BODY_METHODS.has(method) ? BODY_ROUTES : [])]) {
-        const status = ERROR_STATUS[code];
-        codes.set(status, (codes.get(status) ?? new Set()).add(code));
+      for (const error of [...EVERY_ROUTE, ...(BODY_METHODS.has(method) ? BODY_ROUTES : [])]) {
+        codes.set(error.status, (codes.get(error.status) ?? new Set()).add(error.code));
       }
       for (const [status, set] of codes) {
         responses[status] = errorResponse(doc, status, [...set], path);
@@ -128,29 +137,30 @@ function nullableAs31(schema: Json): void {
 }
 
 /** The codes an error response carries: the names of its examples (see `ApiErrors`). */
-function codesOf(response: Json | undefined): ErrorCode[] {
+function codesOf(response: Json | undefined): string[] {
   const examples = response?.content?.['application/json']?.examples ?? {};
-  return Object.keys(examples).filter((key): key is ErrorCode => key in ERROR_STATUS);
+  return Object.keys(examples).filter((key) => key in ERROR_STATUS);
 }
 
-function errorResponse(doc: Json, status: number, codes: ErrorCode[], path: string): Json {
-  const unique = CODE_ORDER.filter((code) => codes.includes(code));
-  if (unique.length === 0)
+function errorResponse(doc: Json, status: number, codes: string[], path: string): Json {
+  // In the registry's order, whatever the order the decorators named them in.
+  const errors: ErrorDefinition[] = ERRORS.filter((error) => codes.includes(error.code));
+  if (errors.length === 0)
     throw new Error(`OpenAPI: the ${status} response of ${path} names no error code`);
-  for (const code of unique) {
-    if (ERROR_STATUS[code] !== status)
-      throw new Error(`OpenAPI: ${code} is not a ${status} (${path})`);
+  for (const error of errors) {
+    if (error.status !== status)
+      throw new Error(`OpenAPI: ${error.code} is not a ${status} (${path})`);
   }
   // One shared example per code (its path: the first operation that can answer it).
   doc.components.examples ??= {};
-  for (const code of unique) {
-    doc.components.examples[code] ??= {
-      summary: code,
-      value: errorExample(code, path.replace(/\{[^}]+\}/g, '1')),
+  for (const error of errors) {
+    doc.components.examples[error.code] ??= {
+      summary: error.code,
+      value: errorExample(error, path.replace(/\{[^}]+\}/g, '1')),
     };
   }
   return {
-    description: unique.map((code) => `- \`${code}\`: ${ERROR_CODE_DOCS[code].when}`).join('\n'),
+    description: errors.map((error) => `- \`${error.code}\`: ${error.description}`).join('\n'),
     ...(status === 429 || status === 503
       ? {
           headers: {
@@ -170,13 +180,13 @@ function errorResponse(doc: Json, status: number, codes: ErrorCode[], path: stri
               type: 'object',
               properties: {
                 statusCode: { type: 'integer', enum: [status] },
-                code: { type: 'string', enum: unique },
+                code: { type: 'string', enum: errors.map((error) => error.code) },
               },
             },
           ],
         },
         examples: Object.fromEntries(
-          unique.map((code) => [code, { $ref: `#/components/examples/${code}` }]),
+          errors.map(({ code }) => [code, { $ref: `#/components/examples/${code}` }]),
         ),
       },
     },

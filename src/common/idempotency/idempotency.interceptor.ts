@@ -119,17 +119,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /**
-   * A business refusal is stored, as the request's answer, and sent exactly as stored (the error
-   * to throw is returned). Anything else frees the key for a retry; if that fails too, the lease
-   * frees it once renewals stop.
+   * A business refusal (a `DomainError`) is stored, as the request's answer, and sent exactly as
+   * stored (the error to throw is returned). Anything else frees the key for a retry; if that
+   * fails too, the lease frees it once renewals stop.
    */
   private async settleFailure(claim: Claimed, error: unknown, path: string): Promise<unknown> {
     const mapped = mapError(error);
     const stored =
-      error instanceof DomainError &&
-      mapped.status < 500 &&
-      !NOT_STORED.has(mapped.status) &&
-      mapped.code !== 'IDEMPOTENCY_KEY_IN_PROGRESS';
+      error instanceof DomainError && mapped.status < 500 && !NOT_STORED.has(mapped.status);
     try {
       if (!stored) {
         await this.store.release(claim.id, claim.token);

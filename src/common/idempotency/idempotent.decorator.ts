@@ -1,6 +1,7 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { ApiErrors } from '../errors/api-errors.decorator';
+import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 /** Marks a POST route as accepting `Idempotency-Key` (contract: Idempotency). */
@@ -17,5 +18,5 @@ export const Idempotent = () =>
         '403, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 429, 5xx) leaves its key unused, so its retry runs afresh.',
       schema: { type: 'string', minLength: 1, maxLength: 100 },
     }),
-    ApiErrors('IDEMPOTENCY_KEY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED'),
+    ApiErrors(IdempotencyKeyInProgressError, IdempotencyKeyReusedError),
   );

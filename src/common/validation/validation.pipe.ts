@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/common.errors';
-import type { ErrorDetail } from '../errors/error-code';
+import type { ErrorDetail } from '../errors/contract-error';
 
 /**
  * Strict validation: unknown fields and wrong types are rejected; nothing is coerced

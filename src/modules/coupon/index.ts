@@ -2,3 +2,4 @@
 export { CouponModule } from './coupon.module';
 export { CouponService } from './application/coupon.service';
 export { CouponNotUsableError } from './domain/errors/coupon-not-usable.error';
+export { IssuedCouponNotFoundError } from './domain/errors/issued-coupon-not-found.error';

@@ -8,6 +8,7 @@ import { mapPage } from '../../../common/pagination/page';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto';
 import { IdParam } from '../../../common/validation/id-param';
 import { BalanceService } from '../application/balance.service';
+import { BalanceLimitExceededError } from '../domain/errors/balance-limit-exceeded.error';
 import {
   BalanceEntryResponse,
   BalanceHistoryPageResponse,
@@ -41,7 +42,7 @@ export class BalanceController {
   @ApiOperation({ operationId: 'chargeBalance', summary: 'Add KRW to the balance' })
   @ApiBody({ type: ChargeBalanceDto, examples: { charge50000: { value: { amount: 50000 } } } })
   @ApiOkResponse({ type: BalanceResponse })
-  @ApiErrors(400, 403, 'BALANCE_LIMIT_EXCEEDED', 429)
+  @ApiErrors(400, 403, BalanceLimitExceededError, 429)
   async charge(
     @CurrentActor() actor: Actor,
     @IdParam('userId') userId: number,

@@ -5,9 +5,12 @@ import { Authenticated, CurrentActor } from '../../../common/auth/auth.decorator
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
 import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
 import { IdParam } from '../../../common/validation/id-param';
+import { CouponNotUsableError, IssuedCouponNotFoundError } from '../../coupon';
 import { OrderResponse } from '../../order';
+import { OutOfStockError, ProductNotFoundError } from '../../product';
 import { CartService } from '../application/cart.service';
 import { MAX_CART_LINES } from '../domain/cart';
+import { CartEmptyError } from '../domain/errors/cart-empty.error';
 import { CartResponse } from './dto/cart.response';
 import { CheckoutCartDto } from './dto/checkout-cart.dto';
 import { SetCartItemDto } from './dto/set-cart-item.dto';
@@ -45,7 +48,7 @@ export class CartController {
   })
   @ApiBody({ type: SetCartItemDto, examples: { twoUnits: { value: { quantity: 2 } } } })
   @ApiOkResponse({ type: CartResponse, description: 'The whole cart after the change' })
-  @ApiErrors(400, 403, 'PRODUCT_NOT_FOUND', 429)
+  @ApiErrors(400, 403, ProductNotFoundError, 429)
   async setItem(
     @CurrentActor() actor: Actor,
     @IdParam('userId') userId: number,
@@ -110,11 +113,11 @@ export class CartController {
   @ApiErrors(
     400,
     403,
-    'PRODUCT_NOT_FOUND',
-    'ISSUED_COUPON_NOT_FOUND',
-    'CART_EMPTY',
-    'OUT_OF_STOCK',
-    'COUPON_NOT_USABLE',
+    ProductNotFoundError,
+    IssuedCouponNotFoundError,
+    CartEmptyError,
+    OutOfStockError,
+    CouponNotUsableError,
     429,
   )
   async checkout(

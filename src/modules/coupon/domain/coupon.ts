@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '../../../common/errors/common.errors';
-import type { ErrorDetail } from '../../../common/errors/error-code';
+import type { ErrorDetail } from '../../../common/errors/contract-error';
 import { CouponTerms, DISCOUNT_TYPES, DiscountType } from './coupon-terms';
 import { CouponNotIssuableError } from './errors/coupon-not-issuable.error';
 import { CouponSoldOutError } from './errors/coupon-sold-out.error';

@@ -11,6 +11,7 @@ import {
 } from '../../../common/http/http-cache';
 import { IdParam } from '../../../common/validation/id-param';
 import { CouponService } from '../application/coupon.service';
+import { CouponNotFoundError } from '../domain/errors/coupon-not-found.error';
 import { CouponResponse } from './dto/coupon.response';
 import { CreateCouponDto } from './dto/create-coupon.dto';
 
@@ -77,7 +78,7 @@ export class CouponController {
   })
   @ApiOkResponse({ type: CouponResponse, headers: CACHE_HEADERS })
   @ConditionalGet()
-  @ApiErrors(400, 'COUPON_NOT_FOUND', 429)
+  @ApiErrors(400, CouponNotFoundError, 429)
   async get(
     @IdParam('couponId') couponId: number,
     @Res({ passthrough: true }) reply: FastifyReply,

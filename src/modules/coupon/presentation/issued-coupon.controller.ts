@@ -3,8 +3,13 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } fro
 import { Actor } from '../../../common/auth/actor';
 import { Authenticated, CurrentActor } from '../../../common/auth/auth.decorators';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
+import { ServiceUnavailableError } from '../../../common/errors/common.errors';
 import { IdParam } from '../../../common/validation/id-param';
 import { CouponService } from '../application/coupon.service';
+import { CouponAlreadyIssuedError } from '../domain/errors/coupon-already-issued.error';
+import { CouponNotFoundError } from '../domain/errors/coupon-not-found.error';
+import { CouponNotIssuableError } from '../domain/errors/coupon-not-issuable.error';
+import { CouponSoldOutError } from '../domain/errors/coupon-sold-out.error';
 import { IssueCouponDto } from './dto/issue-coupon.dto';
 import { IssuedCouponResponse } from './dto/issued-coupon.response';
 import { ListIssuedCouponsQuery } from './dto/list-issued-coupons.query';
@@ -25,12 +30,12 @@ export class IssuedCouponController {
   @ApiErrors(
     400,
     403,
-    'COUPON_NOT_FOUND',
-    'COUPON_SOLD_OUT',
-    'COUPON_ALREADY_ISSUED',
-    'COUPON_NOT_ISSUABLE',
+    CouponNotFoundError,
+    CouponSoldOutError,
+    CouponAlreadyIssuedError,
+    CouponNotIssuableError,
     429,
-    'SERVICE_UNAVAILABLE',
+    ServiceUnavailableError,
   )
   async issue(
     @CurrentActor() actor: Actor,

@@ -7,7 +7,13 @@ import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
 import { mapPage } from '../../../common/pagination/page';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto';
 import { IdParam } from '../../../common/validation/id-param';
+import { InsufficientBalanceError } from '../../balance';
+import { CouponNotUsableError, IssuedCouponNotFoundError } from '../../coupon';
+import { OutOfStockError, ProductNotFoundError } from '../../product';
 import { OrderService } from '../application/order.service';
+import { OrderNotCancellableError } from '../domain/errors/order-not-cancellable.error';
+import { OrderNotFoundError } from '../domain/errors/order-not-found.error';
+import { OrderNotPayableError } from '../domain/errors/order-not-payable.error';
 import { OrderPageResponse, OrderResponse } from './dto/order.response';
 import { PlaceOrderDto } from './dto/place-order.dto';
 
@@ -48,10 +54,10 @@ export class OrderController {
   @ApiErrors(
     400,
     403,
-    'PRODUCT_NOT_FOUND',
-    'ISSUED_COUPON_NOT_FOUND',
-    'OUT_OF_STOCK',
-    'COUPON_NOT_USABLE',
+    ProductNotFoundError,
+    IssuedCouponNotFoundError,
+    OutOfStockError,
+    CouponNotUsableError,
     429,
   )
   async place(@CurrentActor() actor: Actor, @Body() body: PlaceOrderDto): Promise<OrderResponse> {
@@ -66,7 +72,7 @@ export class OrderController {
   @Get('orders/:orderId')
   @ApiOperation({ operationId: 'getOrder', summary: 'Get an order (owner or admin)' })
   @ApiOkResponse({ type: OrderResponse })
-  @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 429)
+  @ApiErrors(400, 403, OrderNotFoundError, 429)
   async get(
     @CurrentActor() actor: Actor,
     @IdParam('orderId') orderId: number,
@@ -79,7 +85,7 @@ export class OrderController {
   @Idempotent()
   @ApiOperation({ operationId: 'payOrder', summary: 'Pay an order from the balance' })
   @ApiOkResponse({ type: OrderResponse, description: 'The order, now PAID, with `payment`' })
-  @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 'ORDER_NOT_PAYABLE', 'INSUFFICIENT_BALANCE', 429)
+  @ApiErrors(400, 403, OrderNotFoundError, OrderNotPayableError, InsufficientBalanceError, 429)
   async pay(
     @CurrentActor() actor: Actor,
     @IdParam('orderId') orderId: number,
@@ -98,7 +104,7 @@ export class OrderController {
       'A refund always succeeds, even where the balance then ends above BALANCE_MAX (which limits charges only).',
   })
   @ApiOkResponse({ type: OrderResponse })
-  @ApiErrors(400, 403, 'ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 429)
+  @ApiErrors(400, 403, OrderNotFoundError, OrderNotCancellableError, 429)
   async cancel(
     @CurrentActor() actor: Actor,
     @IdParam('orderId') orderId: number,

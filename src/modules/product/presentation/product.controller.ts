@@ -13,6 +13,7 @@ import {
 } from '../../../common/http/http-cache';
 import { IdParam } from '../../../common/validation/id-param';
 import { PRODUCT_LIST_MAX_AGE_SECONDS, ProductService } from '../application/product.service';
+import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
 import { PRODUCT_STOCK_MAX } from '../domain/product';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductListQueryDto } from './dto/product-list-query.dto';
@@ -71,7 +72,7 @@ export class ProductController {
   })
   @ApiOkResponse({ type: ProductResponse, headers: CACHE_HEADERS })
   @ConditionalGet()
-  @ApiErrors(400, 'PRODUCT_NOT_FOUND', 429)
+  @ApiErrors(400, ProductNotFoundError, 429)
   async get(
     @IdParam('id') id: number,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -107,7 +108,7 @@ export class ProductController {
   })
   @ApiBody({ type: RestockDto, examples: { fiftyUnits: { value: { quantity: 50 } } } })
   @ApiOkResponse({ type: ProductResponse })
-  @ApiErrors(400, 'PRODUCT_NOT_FOUND', 429)
+  @ApiErrors(400, ProductNotFoundError, 429)
   async restock(@IdParam('id') id: number, @Body() body: RestockDto): Promise<ProductResponse> {
     return ProductResponse.from(await this.products.restock(id, body.quantity));
   }

@@ -2,7 +2,14 @@ import { DomainError } from '../../../../common/errors/domain-error';
 
 /** A checkout found nothing to order: the cart is empty, or none of the named products is in it. */
 export class CartEmptyError extends DomainError {
-  readonly code = 'CART_EMPTY';
+  static readonly code = 'CART_EMPTY';
+  static readonly status = 409;
+  static readonly description =
+    'nothing to check out: the cart is empty, or none of `productIds` is in it';
+  static override example() {
+    return new CartEmptyError(1);
+  }
+
   constructor(
     readonly userId: number,
     readonly productIds?: readonly number[],
