@@ -84,7 +84,7 @@ export function createFastifyAdapter(
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(Metrics)));
 
   const adapter = app.getHttpAdapter() as unknown as FastifyAdapter;
   adapter.getInstance().addHook('preValidation', async (request) => assertBodyDepth(request.body));

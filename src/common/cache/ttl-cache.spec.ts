@@ -100,4 +100,13 @@ describe('TtlCache', () => {
     expect(await late).toBe('read after the change');
     expect(await cache.getOrLoad('k', async () => 'loaded again')).toBe('read after the change');
   });
+
+  it('tells each lookup whether the answer was kept', async () => {
+    const lookups: boolean[] = [];
+    const cache = new TtlCache<number>(1_000, 10, now, (hit) => lookups.push(hit));
+    await cache.getOrLoad('a', async () => 1);
+    await cache.getOrLoad('a', async () => 2);
+    await cache.getOrLoad('b', async () => 3);
+    expect(lookups).toEqual([false, true, false]);
+  });
 });

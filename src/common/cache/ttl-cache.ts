@@ -13,6 +13,8 @@ export class TtlCache<T> {
     private readonly ttlMs: number,
     private readonly maxEntries = 1_000,
     private readonly now: () => number = Date.now,
+    /** Told of each lookup: `true` for an answer kept in the cache (for the hit-rate metric). */
+    private readonly onLookup: (hit: boolean) => void = () => undefined,
   ) {}
 
   get enabled(): boolean {
@@ -23,7 +25,11 @@ export class TtlCache<T> {
   async getOrLoad(key: string, load: () => Promise<T>, ttlMs = this.ttlMs): Promise<T> {
     if (!this.enabled) return load();
     const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > this.now()) return hit.value;
+    if (hit && hit.expiresAt > this.now()) {
+      this.onLookup(true);
+      return hit.value;
+    }
+    this.onLookup(false);
     const pending = this.loading.get(key);
     if (pending) return pending;
     const generation = this.generation;

@@ -28,6 +28,11 @@ export function mysqlErrno(error: unknown): number | undefined {
   return driverError(error)?.errno;
 }
 
+/** No pooled connection came within DB_ACQUIRE_TIMEOUT_MS (the pool is exhausted). */
+export function isPoolExhausted(error: unknown): boolean {
+  return driverError(error)?.code === POOL_ACQUIRE_TIMEOUT;
+}
+
 export function isDuplicateKey(error: unknown, indexName?: string): boolean {
   if (mysqlErrno(error) !== ER_DUP_ENTRY) return false;
   return indexName === undefined || String((error as Error).message).includes(indexName);

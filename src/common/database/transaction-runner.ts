@@ -3,10 +3,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { ServiceUnavailableError } from '../errors/common.errors';
+import { Metrics } from '../metrics/metrics';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import type { PoolConnection } from 'mysql2';
 import {
   ER_CHECKREAD,
+  ER_LOCK_WAIT_TIMEOUT,
   isConnectionError,
   isLockConflict,
   isRetryableConflict,
@@ -46,7 +48,16 @@ export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly storage = new AsyncLocalStorage<Unit>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly committed: ReturnType<Metrics['unitOfWork']['labels']>;
+  private readonly rolledBack: ReturnType<Metrics['unitOfWork']['labels']>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly metrics: Metrics,
+  ) {
+    this.committed = metrics.unitOfWork.labels({ outcome: 'commit' });
+    this.rolledBack = metrics.unitOfWork.labels({ outcome: 'rollback' });
+  }
 
   get inTransaction(): boolean {
     return this.storage.getStore()?.begun === true;
@@ -158,19 +169,29 @@ export class TransactionRunner {
   }
 
   private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    const started = performance.now();
     for (let attempts = 1; ; attempts++) {
       try {
-        return await attempt();
+        const result = await attempt();
+        this.committed.observe((performance.now() - started) / 1000);
+        return result;
       } catch (error) {
         if (isRetryableConflict(error) && attempts < MAX_ATTEMPTS) {
+          this.metrics.deadlockRetries.inc();
           this.logger.warn(
             `${conflictName(error)}, retrying the transaction (attempt ${attempts + 1})`,
           );
           await sleep(5 + Math.random() * 20 * attempts);
           continue;
         }
+        this.rolledBack.observe((performance.now() - started) / 1000);
         if (isLockConflict(error)) {
-          throw new ServiceUnavailableError('The resource is busy; retry shortly');
+          const timedOut = mysqlErrno(error) === ER_LOCK_WAIT_TIMEOUT;
+          if (timedOut) this.metrics.lockWaitTimeouts.inc();
+          throw new ServiceUnavailableError(
+            'The resource is busy; retry shortly',
+            timedOut ? 'lock_timeout' : 'deadlock',
+          );
         }
         throw error;
       }

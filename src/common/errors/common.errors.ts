@@ -1,3 +1,4 @@
+import type { UnavailableCause } from '../metrics/metrics';
 import { ApplicationError } from './application-error';
 import type { ErrorDetail } from './contract-error';
 import { DomainError } from './domain-error';
@@ -48,5 +49,13 @@ export class ServiceUnavailableError extends ApplicationError {
   static readonly message = 'The service is temporarily unavailable; retry shortly';
   static override example() {
     return new ServiceUnavailableError('The database is unavailable; retry shortly');
+  }
+
+  /** Why, for the metrics (`http_unavailable_responses_total{cause}`); never shown to clients. */
+  constructor(
+    message?: string,
+    readonly reason: UnavailableCause = 'database',
+  ) {
+    super(message);
   }
 }

@@ -11,6 +11,7 @@ import { DomainError } from '../errors/domain-error';
 import { errorBody } from '../errors/error-body';
 import { mapError } from '../errors/error-mapper';
 import { RecordedErrorResponse } from '../errors/recorded-error-response';
+import { Metrics } from '../metrics/metrics';
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { IdempotencyStore } from './idempotency.store';
 import { requestFingerprint } from './request-fingerprint';
@@ -46,6 +47,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly transactions: TransactionRunner,
     private readonly reflector: Reflector,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -81,10 +83,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const claim = await this.store.claim(userId, key, fingerprint, this.clock.now());
     switch (claim.kind) {
       case 'reused':
+        this.metrics.idempotency.inc({ result: 'reused' });
         throw new IdempotencyKeyReusedError();
       case 'in-progress':
+        this.metrics.idempotency.inc({ result: 'in_progress' });
         throw new IdempotencyKeyInProgressError();
       case 'replay':
+        this.metrics.idempotency.inc({ result: 'replayed' });
         void reply.header('idempotent-replayed', 'true');
         if (claim.status >= 400) throw new RecordedErrorResponse(claim.status, claim.body);
         return claim.body;

@@ -11,7 +11,7 @@ const MISNAMED_DEFAULT_METRICS = [
 ];
 
 export type CouponIssueOutcome =
-  'issued' | 'sold_out' | 'already_issued' | 'not_issuable' | 'not_found' | 'error';
+  'issued' | 'sold_out' | 'already_issued' | 'not_issuable' | 'not_found' | 'forbidden' | 'error';
 export type OrderEvent = 'placed' | 'paid' | 'cancelled' | 'expired';
 export type UnavailableCause = 'database' | 'lock_timeout' | 'deadlock' | 'pool_exhausted';
 
@@ -101,31 +101,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly outboxEvents = new Gauge({
-    name: 'outbox_events',
-    help: 'Outbox events by status (pending, failed), as last read by this process',
-    labelNames: ['status'] as const,
-    registers: [this.registry],
-  });
-
-  readonly outboxOldestPending = new Gauge({
-    name: 'outbox_oldest_pending_age_seconds',
-    help: 'Age of the oldest undelivered outbox event, as last read by this process',
-    registers: [this.registry],
-  });
-
-  readonly salesProjectorLag = new Gauge({
-    name: 'sales_projector_lag_seconds',
-    help: 'Age of the oldest event not yet counted into the sales figures (0 when none)',
-    registers: [this.registry],
-  });
-
   readonly cacheLookups = new Counter({
     name: 'cache_lookups_total',
     help: 'Cache lookups by cache and result',
     labelNames: ['cache', 'result'] as const,
     registers: [this.registry],
   });
+
+  /** For a cache's `onLookup`: counts its hits and misses (children bound once). */
+  cacheLookup(cache: string): (hit: boolean) => void {
+    const hits = this.cacheLookups.labels({ cache, result: 'hit' });
+    const misses = this.cacheLookups.labels({ cache, result: 'miss' });
+    return (hit) => (hit ? hits : misses).inc();
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -134,7 +122,11 @@ export class Metrics {
     for (const name of MISNAMED_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
   }
 
-  /** A gauge read at scrape time (pool usage, database up): `collect` sets its values. */
+  /**
+   * A gauge read at scrape time (pool usage, outbox backlog): `collect` sets its values. When
+   * `collect` fails (the database is away) the gauge keeps its last values and the rest of the
+   * scrape is unaffected.
+   */
   gauge(
     name: string,
     help: string,
@@ -146,8 +138,12 @@ export class Metrics {
       help,
       labelNames,
       registers: [this.registry],
-      collect() {
-        return collect(this);
+      async collect() {
+        try {
+          await collect(this);
+        } catch {
+          // keep the last values
+        }
       },
     });
   }

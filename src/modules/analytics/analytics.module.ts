@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
-import { OutboxModule } from '../outbox';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Metrics } from '../../common/metrics/metrics';
+import { OutboxModule, OutboxService } from '../outbox';
 import { ProductModule } from '../product';
 import { PopularProductsService } from './application/popular-products.service';
 import { SalesProjector } from './application/sales-projector';
@@ -17,4 +18,18 @@ import { PopularProductsController } from './presentation/popular-products.contr
     { provide: SalesRepository, useClass: SqlSalesRepository },
   ],
 })
-export class AnalyticsModule {}
+export class AnalyticsModule implements OnModuleInit {
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.gauge(
+      'sales_projector_lag_seconds',
+      'Age of the oldest event not yet counted into the popular-products figures (0 when none)',
+      [],
+      async (gauge) => gauge.set(await this.outbox.projectionLagSeconds()),
+    );
+  }
+}

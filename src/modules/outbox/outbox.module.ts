@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Metrics } from '../../common/metrics/metrics';
 import { AppConfig } from '../../config/app-config';
 import { OutboxLagWatch } from './application/outbox-lag-watch';
 import { OutboxRelay } from './application/outbox-relay';
@@ -42,4 +43,29 @@ function dataPlatformClient(config: AppConfig): DataPlatformClient {
   ],
   exports: [OutboxService],
 })
-export class OutboxModule {}
+export class OutboxModule implements OnModuleInit {
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** The backlog, read when Prometheus scrapes (two indexed queries). */
+  onModuleInit(): void {
+    this.metrics.gauge(
+      'outbox_events',
+      'Undelivered outbox events by status',
+      ['status'],
+      async (gauge) => {
+        const { pending, failed } = await this.outbox.countUndelivered();
+        gauge.set({ status: 'pending' }, pending);
+        gauge.set({ status: 'failed' }, failed);
+      },
+    );
+    this.metrics.gauge(
+      'outbox_oldest_pending_age_seconds',
+      'Age of the oldest undelivered outbox event (0 when none): the data platform lag',
+      [],
+      async (gauge) => gauge.set(await this.outbox.oldestPendingSeconds()),
+    );
+  }
+}

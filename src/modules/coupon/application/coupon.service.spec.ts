@@ -23,6 +23,7 @@ import {
   NewIssuedCoupon,
 } from '../domain/issued-coupon';
 import { CouponService } from './coupon.service';
+import { Metrics } from '../../../common/metrics/metrics';
 
 /**
  * In-memory fake of the port. It stores plain copies (never the domain objects it was given), like
@@ -159,7 +160,7 @@ describe('CouponService', () => {
     repository = new InMemoryCouponRepository();
     transactions = new FakeTransactionRunner();
     clock = new FakeClock(START);
-    service = new CouponService(repository, transactions.runner, clock);
+    service = new CouponService(repository, transactions.runner, clock, new Metrics());
   });
 
   // As the order module calls them: inside the order's transaction.

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { Metrics } from '../../../common/metrics/metrics';
 import { Coupon, CouponDraft } from '../domain/coupon';
 import { CouponRepository } from '../domain/coupon.repository';
 import { CouponAlreadyIssuedError } from '../domain/errors/coupon-already-issued.error';
 import { CouponNotFoundError } from '../domain/errors/coupon-not-found.error';
 import { IssuedCouponNotFoundError } from '../domain/errors/issued-coupon-not-found.error';
 import { IssuedCouponStatus } from '../domain/issued-coupon';
+import { couponIssueOutcome } from './coupon-issue-outcome';
 import { IssuedCouponView } from './issued-coupon.view';
 
 export interface CouponDiscount {
@@ -21,6 +23,7 @@ export class CouponService {
     private readonly coupons: CouponRepository,
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async create(draft: CouponDraft): Promise<Coupon> {
@@ -41,6 +44,21 @@ export class CouponService {
    * counter.
    */
   async issue(actor: Actor, userId: number, couponId: number): Promise<IssuedCouponView> {
+    try {
+      const issued = await this.issueOnce(actor, userId, couponId);
+      this.metrics.couponIssues.inc({ outcome: 'issued' });
+      return issued;
+    } catch (error) {
+      this.metrics.couponIssues.inc({ outcome: couponIssueOutcome(error) });
+      throw error;
+    }
+  }
+
+  private async issueOnce(
+    actor: Actor,
+    userId: number,
+    couponId: number,
+  ): Promise<IssuedCouponView> {
     actor.assertCanActFor(userId);
     const check = await this.coupons.findForIssue(couponId, userId);
     if (!check) throw new CouponNotFoundError(couponId);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { Metrics } from '../../../common/metrics/metrics';
 import { Page, pageOf } from '../../../common/pagination/page';
 import { AppConfig } from '../../../config/app-config';
 import { OutboxService } from '../../outbox';
@@ -42,6 +43,7 @@ export class OrderService {
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   async place(actor: Actor, command: PlaceOrderCommand): Promise<Order> {
@@ -75,6 +77,7 @@ export class OrderService {
       ? (await this.coupons.useIssuedCoupon(issuedCouponId, command.userId, orderTotal(items)))
           .discountAmount
       : 0;
+    this.transactions.afterCommit(() => this.metrics.orders.inc({ event: 'placed' }));
     return this.orders.insert(
       Order.place({
         userId: command.userId,
@@ -122,6 +125,10 @@ export class OrderService {
       await this.orders.updateStatus(order);
       await this.outbox.record('ORDER_PAID', toPlatformOrder(order));
       if (order.payAmount > 0) await this.balances.use(order.userId, order.payAmount, order.id);
+      this.transactions.afterCommit(() => {
+        this.metrics.orders.inc({ event: 'paid' });
+        this.metrics.paymentAmount.inc(order.payAmount);
+      });
       return order;
     });
   }
@@ -141,6 +148,7 @@ export class OrderService {
         if (order.payAmount > 0)
           await this.balances.refund(order.userId, order.payAmount, order.id);
       }
+      this.transactions.afterCommit(() => this.metrics.orders.inc({ event: 'cancelled' }));
       return order;
     });
   }
@@ -159,6 +167,7 @@ export class OrderService {
       if (!order.expire(this.clock.now())) return false;
       await this.returnReservations(order);
       await this.orders.updateStatus(order);
+      this.transactions.afterCommit(() => this.metrics.orders.inc({ event: 'expired' }));
       return true;
     });
   }

@@ -5,6 +5,7 @@ import { DataPlatformClient } from '../domain/data-platform.client';
 import { OutboxCounts, PlatformEvent } from '../domain/outbox-event';
 import { ClaimedEvent, OutboxRepository } from '../domain/outbox.repository';
 import { OutboxRelay } from './outbox-relay';
+import { Metrics } from '../../../common/metrics/metrics';
 
 const event = (id: number): ClaimedEvent => ({
   id,
@@ -63,12 +64,19 @@ class FakeOutbox extends OutboxRepository {
   async oldestUndeliveredAt(): Promise<Date | null> {
     return null;
   }
+  async countUndelivered(): Promise<{ pending: number; failed: number }> {
+    return { pending: 0, failed: 0 };
+  }
+  async oldestUnprojectedAt(): Promise<Date | null> {
+    return null;
+  }
   async requeueFailed(): Promise<number> {
     return 0;
   }
 }
 
 class FakePlatform extends DataPlatformClient {
+  readonly transport = 'http';
   sent: string[] = [];
   rejecting = new Set<string>();
   /** While set, every send waits for it: shows how many sends are under way at once. */
@@ -87,7 +95,14 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
   it('finishes the claimed batch on the next tick without sending again what it already sent', async () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
-    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
+    const relay = new OutboxRelay(
+      outbox,
+      platform,
+      transactions,
+      clock,
+      testConfig(),
+      new Metrics(),
+    );
     outbox.failOn.add('delivered:1,2,3');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -109,7 +124,14 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     const outbox = new FakeOutbox([[event(7)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-7');
-    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
+    const relay = new OutboxRelay(
+      outbox,
+      platform,
+      transactions,
+      clock,
+      testConfig(),
+      new Metrics(),
+    );
     outbox.failOn.add('failed:7');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -121,7 +143,14 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
 
   it('a successful send whose acknowledgement fails is not counted as a failed attempt', async () => {
     const outbox = new FakeOutbox([[event(5)]]);
-    const relay = new OutboxRelay(outbox, new FakePlatform(), transactions, clock, testConfig());
+    const relay = new OutboxRelay(
+      outbox,
+      new FakePlatform(),
+      transactions,
+      clock,
+      testConfig(),
+      new Metrics(),
+    );
     outbox.failOn.add('delivered:5');
 
     await expect(relay.relayBatch()).rejects.toThrow();
@@ -140,6 +169,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
       transactions,
       movingClock,
       testConfig({ env: { DATA_PLATFORM_TIMEOUT_MS: '100' } }),
+      new Metrics(),
     );
     outbox.failOn.add('delivered:1,2');
 
@@ -157,7 +187,14 @@ describe('OutboxRelay sending a batch', () => {
     const platform = new FakePlatform();
     let open!: () => void;
     platform.gate = new Promise((resolve) => (open = resolve));
-    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
+    const relay = new OutboxRelay(
+      outbox,
+      platform,
+      transactions,
+      clock,
+      testConfig(),
+      new Metrics(),
+    );
 
     const batch = relay.relayBatch();
     await new Promise((resolve) => setImmediate(resolve));
@@ -171,7 +208,14 @@ describe('OutboxRelay sending a batch', () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-2');
-    const relay = new OutboxRelay(outbox, platform, transactions, clock, testConfig());
+    const relay = new OutboxRelay(
+      outbox,
+      platform,
+      transactions,
+      clock,
+      testConfig(),
+      new Metrics(),
+    );
 
     expect(await relay.relayBatch()).toBe(3);
     expect(outbox.delivered).toEqual([1, 3]);

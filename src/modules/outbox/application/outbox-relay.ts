@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { Metrics } from '../../../common/metrics/metrics';
 import { NonOverlappingInterval } from '../../../common/schedule/non-overlapping-interval';
 import { AppConfig } from '../../../config/app-config';
 import { DataPlatformClient } from '../domain/data-platform.client';
@@ -43,6 +44,7 @@ export class OutboxRelay {
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
     config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.policy = {
       maxAttempts: config.outbox.maxAttempts,
@@ -99,8 +101,13 @@ export class OutboxRelay {
   private async send({ event }: RelayItem): Promise<NonNullable<RelayItem['sent']>> {
     try {
       await this.platform.send(event);
+      this.metrics.outboxDeliveries.inc({
+        transport: this.platform.transport,
+        result: 'delivered',
+      });
       return { delivered: true };
     } catch (error) {
+      this.metrics.outboxDeliveries.inc({ transport: this.platform.transport, result: 'failed' });
       return { delivered: false, error: (error as Error).message };
     }
   }

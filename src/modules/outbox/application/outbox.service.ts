@@ -46,9 +46,21 @@ export class OutboxService {
   }
 
   async oldestPendingSeconds(): Promise<number> {
-    const oldest = await this.outbox.oldestUndeliveredAt();
-    if (oldest === null) return 0;
-    return Math.max(0, Math.floor((this.clock.now().getTime() - oldest.getTime()) / 1000));
+    return this.ageInSeconds(await this.outbox.oldestUndeliveredAt());
+  }
+
+  countUndelivered(): Promise<{ pending: number; failed: number }> {
+    return this.outbox.countUndelivered();
+  }
+
+  /** How far the sales figures are behind the outbox: the oldest uncounted event's age. */
+  async projectionLagSeconds(): Promise<number> {
+    return this.ageInSeconds(await this.outbox.oldestUnprojectedAt());
+  }
+
+  private ageInSeconds(since: Date | null): number {
+    if (since === null) return 0;
+    return Math.max(0, Math.floor((this.clock.now().getTime() - since.getTime()) / 1000));
   }
 
   /**

@@ -28,6 +28,10 @@ export abstract class OutboxRepository {
    */
   abstract takeUnprojected(limit: number): Promise<PlatformEvent[]>;
   abstract counts(): Promise<OutboxCounts>;
+  /** How many events wait for delivery (pending) and how many gave up (failed). */
+  abstract countUndelivered(): Promise<{ pending: number; failed: number }>;
+  /** When the oldest event not yet counted into the sales figures was written; null when none. */
+  abstract oldestUnprojectedAt(): Promise<Date | null>;
   /** When the oldest event not yet delivered (pending or failed) was written; null when none. */
   abstract oldestUndeliveredAt(): Promise<Date | null>;
   /** Makes every FAILED event pending again, due at once, with a fresh count of attempts. */

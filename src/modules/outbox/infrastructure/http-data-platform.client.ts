@@ -3,6 +3,7 @@ import { PlatformEvent } from '../domain/outbox-event';
 
 /** POSTs events to DATA_PLATFORM_URL with `Idempotency-Key: <eventId>` and a timeout. */
 export class HttpDataPlatformClient extends DataPlatformClient {
+  readonly transport = 'http';
   constructor(
     private readonly url: string,
     private readonly timeoutMs: number,

@@ -24,6 +24,7 @@ const codec = StringCodec();
  * connection is tried again on the next send.
  */
 export class NatsDataPlatformClient extends DataPlatformClient implements OnModuleDestroy {
+  readonly transport = 'nats';
   private readonly logger = new Logger('DataPlatform');
   private connection: Promise<{ nc: NatsConnection; js: JetStreamClient }> | null = null;
 

@@ -82,6 +82,23 @@ export class SqlOutboxRepository extends OutboxRepository {
     return { pending: count('PENDING'), delivered: count('DELIVERED'), failed: count('FAILED') };
   }
 
+  async countUndelivered(): Promise<{ pending: number; failed: number }> {
+    // Through idx_outbox_due: only the (few) undelivered rows are counted.
+    const rows = await this.db.query<{ status: string; total: number }[]>(
+      "SELECT status, COUNT(*) AS total FROM outbox_events WHERE status IN ('PENDING', 'FAILED') GROUP BY status",
+    );
+    const count = (status: string) => Number(rows.find((row) => row.status === status)?.total ?? 0);
+    return { pending: count('PENDING'), failed: count('FAILED') };
+  }
+
+  async oldestUnprojectedAt(): Promise<Date | null> {
+    // The first row of idx_outbox_unprojected (projected, id).
+    const [row] = await this.db.query<{ created_at: Date }[]>(
+      'SELECT created_at FROM outbox_events WHERE projected = 0 ORDER BY id LIMIT 1',
+    );
+    return row ? new Date(row.created_at) : null;
+  }
+
   async oldestUndeliveredAt(): Promise<Date | null> {
     // Through idx_outbox_due: only the (few) undelivered rows are read.
     const [{ oldest }] = await this.db.query<{ oldest: Date | null }[]>(

@@ -7,6 +7,7 @@ import { NewProduct, Product, PRODUCT_STOCK_MAX } from '../domain/product';
 import { ProductRepository } from '../domain/product.repository';
 import { AppConfig } from '../../../config/app-config';
 import { ProductService, StockLine } from './product.service';
+import { Metrics } from '../../../common/metrics/metrics';
 
 /** In-memory port: stores plain rows so a domain object is never shared with the "database". */
 class InMemoryProductRepository extends ProductRepository {
@@ -101,9 +102,15 @@ describe('ProductService', () => {
     repo = new InMemoryProductRepository();
     clock = new FakeClock(new Date('2026-01-02T03:04:05.000Z'));
     transactions = new FakeTransactionRunner();
-    service = new ProductService(repo, transactions.runner, clock, {
-      productListCacheMs: 0,
-    } as AppConfig);
+    service = new ProductService(
+      repo,
+      transactions.runner,
+      clock,
+      {
+        productListCacheMs: 0,
+      } as AppConfig,
+      new Metrics(),
+    );
   });
 
   const stockOf = (id: number) => repo.rows.get(id)!.stock;
@@ -162,9 +169,15 @@ describe('ProductService', () => {
       let cached: ProductService;
       beforeEach(() => {
         later = new CommitLaterRunner();
-        cached = new ProductService(repo, later.runner, clock, {
-          productListCacheMs: 60_000,
-        } as AppConfig);
+        cached = new ProductService(
+          repo,
+          later.runner,
+          clock,
+          {
+            productListCacheMs: 60_000,
+          } as AppConfig,
+          new Metrics(),
+        );
       });
       const commit = () => later.committed.splice(0).forEach((callback) => callback());
       const stocks = async () =>

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { Metrics } from '../../../common/metrics/metrics';
 import { TtlCache } from '../../../common/cache/ttl-cache';
 import { Page, pageOf } from '../../../common/pagination/page';
 import { AppConfig } from '../../../config/app-config';
@@ -42,8 +43,14 @@ export class ProductService {
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
     config: AppConfig,
+    metrics: Metrics,
   ) {
-    this.listCache = new TtlCache(config.productListCacheMs);
+    this.listCache = new TtlCache(
+      config.productListCacheMs,
+      1_000,
+      Date.now,
+      metrics.cacheLookup('product_list'),
+    );
   }
 
   /**
