@@ -27,7 +27,13 @@ import { startReplicatedDatabase } from './lib/replica';
 import { aggregate, ReportRow, table, targets } from './lib/report';
 import { ServerProcess } from './lib/server';
 import { charge } from './scenarios/charge';
-import { couponIssue, couponIssueSql, couponIssueSqlAppShape } from './scenarios/coupon';
+import {
+  couponIssue,
+  couponIssueSql,
+  couponIssueSqlAppShape,
+  couponIssueSqlWins,
+  couponIssueWins,
+} from './scenarios/coupon';
 import { orderPay } from './scenarios/order-pay';
 import { popular } from './scenarios/popular';
 import { relayBacklog } from './scenarios/relay';
@@ -63,6 +69,13 @@ interface ScenarioDef {
 const SCENARIOS: ScenarioDef[] = [
   { name: 'coupon-issue', byDefault: true, needsBulkData: false, run: couponIssue },
   { name: 'coupon-issue-sql', byDefault: true, needsBulkData: false, run: couponIssueSql },
+  { name: 'coupon-issue-wins', byDefault: true, needsBulkData: false, run: couponIssueWins },
+  {
+    name: 'coupon-issue-sql-wins',
+    byDefault: true,
+    needsBulkData: false,
+    run: couponIssueSqlWins,
+  },
   {
     name: 'coupon-issue-sql-app',
     byDefault: false,

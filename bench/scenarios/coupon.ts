@@ -109,8 +109,21 @@ async function issueOverHttp(
   });
 }
 
-export async function couponIssue(ctx: BenchContext): Promise<RowResult[]> {
-  const { users: userCount, quantity, warmupUsers, warmupQuantity } = ctx.sizes.coupon;
+export function couponIssue(ctx: BenchContext): Promise<RowResult[]> {
+  return couponIssueRow(ctx, 'coupon-issue', ctx.sizes.coupon.quantity);
+}
+
+/** As many copies as users: every request wins (the coalesced grants at their widest). */
+export function couponIssueWins(ctx: BenchContext): Promise<RowResult[]> {
+  return couponIssueRow(ctx, 'coupon-issue-wins', ctx.sizes.coupon.users);
+}
+
+async function couponIssueRow(
+  ctx: BenchContext,
+  scenario: string,
+  quantity: number,
+): Promise<RowResult[]> {
+  const { users: userCount, warmupUsers, warmupQuantity } = ctx.sizes.coupon;
   const users = range(USER_BASE.coupon, userCount);
 
   await resetCoupons(ctx.db);
@@ -131,10 +144,10 @@ export async function couponIssue(ctx: BenchContext): Promise<RowResult[]> {
     const sample = await issueOverHttp(ctx, couponId, users, outcomes);
     await verifyCoupon(ctx.db, couponId, quantity, users, sample, outcomes);
     sample.notes.push(`outcomes: ${outcomes.toString()}`);
-    ctx.log(describeSample('coupon-issue', run, ctx.runs, sample));
+    ctx.log(describeSample(scenario, run, ctx.runs, sample));
     samples.push(sample);
   }
-  return [{ scenario: 'coupon-issue', samples }];
+  return [{ scenario, samples }];
 }
 
 type SqlOutcome = 'issued' | 'sold-out' | 'already-issued' | 'not-found';
@@ -259,8 +272,9 @@ async function couponIssueSqlVariant(
   ctx: BenchContext,
   scenario: string,
   beginFirst: boolean,
+  quantity = ctx.sizes.coupon.quantity,
 ): Promise<RowResult[]> {
-  const { users: userCount, quantity, warmupUsers, warmupQuantity, connections } = ctx.sizes.coupon;
+  const { users: userCount, warmupUsers, warmupQuantity, connections } = ctx.sizes.coupon;
   const users = range(USER_BASE.couponSql, userCount);
   const pool = ctx.openAppLikePool();
   try {
@@ -311,6 +325,11 @@ async function couponIssueSqlVariant(
 
 export function couponIssueSql(ctx: BenchContext): Promise<RowResult[]> {
   return couponIssueSqlVariant(ctx, 'coupon-issue-sql', false);
+}
+
+/** The ceiling of coupon-issue-wins: one SQL transaction per issue, every one a winner. */
+export function couponIssueSqlWins(ctx: BenchContext): Promise<RowResult[]> {
+  return couponIssueSqlVariant(ctx, 'coupon-issue-sql-wins', false, ctx.sizes.coupon.users);
 }
 
 export function couponIssueSqlAppShape(ctx: BenchContext): Promise<RowResult[]> {

@@ -8,6 +8,7 @@ import { TokenVerifier } from './auth/token-verifier';
 import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 import { RedisModule } from './redis/redis.module';
 import { SharedRedis } from './redis/shared-redis';
+import { ProcessCaches } from './cache/process-caches';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -54,6 +55,7 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
   controllers: [HealthController],
   providers: [
     { provide: Clock, useClass: SystemClock },
+    ProcessCaches,
     TokenVerifier,
     IdempotencyStore,
     IdempotencyInterceptor,
@@ -64,6 +66,13 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
     // After authentication: a body sent to a route that takes none is a 400, not ignored.
     { provide: APP_GUARD, useClass: UnexpectedBodyGuard },
   ],
-  exports: [Clock, TokenVerifier, IdempotencyStore, IdempotencyInterceptor, RedisModule],
+  exports: [
+    ProcessCaches,
+    Clock,
+    TokenVerifier,
+    IdempotencyStore,
+    IdempotencyInterceptor,
+    RedisModule,
+  ],
 })
 export class CommonModule {}

@@ -6,12 +6,16 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup';
 import { TokenVerifier } from '../../src/common/auth/token-verifier';
+import { ProcessCaches } from '../../src/common/cache/process-caches';
 import { createLogger } from '../../src/common/logging/create-logger';
 import { PinoNestLogger } from '../../src/common/logging/pino-nest-logger';
 import { AppConfig } from '../../src/config/app-config';
 import { installResponseChecks, responseChecks } from './openapi-validator';
 import { testConfig } from './test-config';
 import { truncateAll, workerDatabase } from './test-database';
+
+/** The instances this worker has started and not closed (they share its database). */
+const openApps = new Set<NestFastifyApplication>();
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -49,6 +53,7 @@ export async function startTestApp(
   const checks = responseChecks();
   if (checks) installResponseChecks(app, checks);
   await app.listen(0, '127.0.0.1');
+  openApps.add(app);
   const address = app.getHttpServer().address() as { port: number };
   const verifier = app.get(TokenVerifier);
   const dataSource = app.get(DataSource);
@@ -61,11 +66,18 @@ export async function startTestApp(
     dataSource,
     token,
     auth: (userId, options) => ({ Authorization: `Bearer ${token(userId, options)}` }),
-    reset: () => truncateAll(dataSource),
+    reset: async () => {
+      await truncateAll(dataSource);
+      // Every instance on this worker's database forgets what it knew of the rows just deleted.
+      for (const open of openApps) open.get(ProcessCaches).clearAll();
+    },
     stopBackgroundJobs: () => {
       const registry = app.get(SchedulerRegistry);
       for (const name of registry.getIntervals()) registry.deleteInterval(name);
     },
-    close: () => app.close(),
+    close: () => {
+      openApps.delete(app);
+      return app.close();
+    },
   };
 }

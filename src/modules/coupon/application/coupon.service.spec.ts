@@ -24,6 +24,7 @@ import {
 } from '../domain/issued-coupon';
 import { CouponService } from './coupon.service';
 import { Metrics } from '../../../common/metrics/metrics';
+import { ProcessCaches } from '../../../common/cache/process-caches';
 
 /**
  * In-memory fake of the port. It stores plain copies (never the domain objects it was given), like
@@ -79,6 +80,35 @@ class InMemoryCouponRepository extends CouponRepository {
     const id = this.nextIssuedId++;
     this.issued.set(id, { ...issued, id });
     return new IssuedCoupon({ ...issued, id });
+  }
+
+  async findHolders(couponId: number, userIds: number[]): Promise<Set<number>> {
+    this.calls.push('findHolders');
+    return new Set(
+      [...this.issued.values()]
+        .filter((i) => i.couponId === couponId && userIds.includes(i.userId))
+        .map((i) => i.userId),
+    );
+  }
+
+  async findAllHolders(couponId: number): Promise<number[]> {
+    this.calls.push('findAllHolders');
+    return [...this.issued.values()].filter((i) => i.couponId === couponId).map((i) => i.userId);
+  }
+
+  async insertIssuedMany(issued: NewIssuedCoupon[]): Promise<IssuedCoupon[]> {
+    this.calls.push('insertIssuedMany');
+    const saved: IssuedCoupon[] = [];
+    for (const one of issued) {
+      const duplicate = [...this.issued.values()].some(
+        (i) => i.couponId === one.couponId && i.userId === one.userId,
+      );
+      if (duplicate) throw new CouponAlreadyIssuedError(one.couponId, one.userId);
+      const id = this.nextIssuedId++;
+      this.issued.set(id, { ...one, id });
+      saved.push(new IssuedCoupon({ ...one, id }));
+    }
+    return saved;
   }
 
   async findTerms(couponId: number): Promise<CouponTerms | null> {
@@ -160,7 +190,13 @@ describe('CouponService', () => {
     repository = new InMemoryCouponRepository();
     transactions = new FakeTransactionRunner();
     clock = new FakeClock(START);
-    service = new CouponService(repository, transactions.runner, clock, new Metrics());
+    service = new CouponService(
+      repository,
+      transactions.runner,
+      clock,
+      new Metrics(),
+      new ProcessCaches(),
+    );
   });
 
   // As the order module calls them: inside the order's transaction.
@@ -210,7 +246,7 @@ describe('CouponService', () => {
   });
 
   describe('issue', () => {
-    it('issues a copy in one transaction: plain check, then lock, insert, counter', async () => {
+    it('issues a copy in one transaction: plain check, then lock, holders, insert, counter', async () => {
       const { id } = repository.seed({ validDays: 10 });
 
       const view = await service.issue(user, 42, id);
@@ -219,7 +255,8 @@ describe('CouponService', () => {
       expect(repository.calls).toEqual([
         'findForIssue',
         'findByIdForUpdate',
-        'insertIssued',
+        'findHolders',
+        'insertIssuedMany',
         'saveIssuedQuantity',
       ]);
       expect(view.status).toBe('AVAILABLE');
@@ -292,11 +329,16 @@ describe('CouponService', () => {
       };
 
       await expect(service.issue(user, 42, id)).rejects.toBeInstanceOf(CouponSoldOutError);
-      expect(repository.calls).toEqual(['findForIssue', 'findByIdForUpdate']);
+      // (findAllHolders: the sold-out coupon's holders, remembered in the background)
+      expect(repository.calls.filter((call) => call !== 'findAllHolders')).toEqual([
+        'findForIssue',
+        'findByIdForUpdate',
+        'findHolders',
+      ]);
       expect(repository.issued.size).toBe(0);
     });
 
-    it('maps the unique-key backstop to ALREADY_ISSUED and does not count it', async () => {
+    it('re-checks the holders under the lock (a copy committed after the plain read)', async () => {
       const { id } = repository.seed();
       repository.findForIssue = async (couponId) => ({
         coupon: new Coupon({ ...repository.coupons.get(couponId)! }),
@@ -306,8 +348,81 @@ describe('CouponService', () => {
       repository.calls.length = 0;
 
       await expect(service.issue(user, 42, id)).rejects.toBeInstanceOf(CouponAlreadyIssuedError);
-      expect(repository.calls).toEqual(['findByIdForUpdate', 'insertIssued']);
+      expect(repository.calls).toEqual(['findByIdForUpdate', 'findHolders']);
       expect(repository.coupons.get(id)!.issuedQuantity).toBe(1);
+    });
+
+    it('maps the unique-key backstop to ALREADY_ISSUED: a failed batch is retried one request at a time, nothing counted twice', async () => {
+      const { id } = repository.seed();
+      await service.issue(user, 42, id);
+      repository.findForIssue = async (couponId) => ({
+        coupon: new Coupon({ ...repository.coupons.get(couponId)! }),
+        alreadyIssued: false,
+      });
+      repository.findHolders = async () => new Set(); // the holder check missed it
+      repository.calls.length = 0;
+
+      await expect(service.issue(user, 42, id)).rejects.toBeInstanceOf(CouponAlreadyIssuedError);
+      expect(repository.calls).toEqual([
+        'findByIdForUpdate',
+        'insertIssuedMany', // the batch: refused by the unique key, rolled back
+        'findByIdForUpdate',
+        'insertIssued', // alone: refused by the unique key too
+      ]);
+      expect(repository.coupons.get(id)!.issuedQuantity).toBe(1);
+      expect(repository.issued.size).toBe(1);
+    });
+
+    it('serves concurrent requests in one transaction: the remaining copies in arrival order, the rest sold out', async () => {
+      const { id } = repository.seed({ totalQuantity: 3 });
+      const users = [51, 52, 53, 54, 55];
+
+      const outcomes = await Promise.allSettled(
+        users.map((userId) => service.issue(new Actor(userId, false), userId, id)),
+      );
+
+      expect(transactions.runs).toBe(1);
+      expect(repository.calls.filter((call) => call === 'insertIssuedMany')).toHaveLength(1);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'rejected',
+      ]);
+      expect(
+        outcomes
+          .slice(3)
+          .map((o) => (o as PromiseRejectedResult).reason instanceof CouponSoldOutError),
+      ).toEqual([true, true]);
+      expect([...repository.issued.values()].map((i) => i.userId)).toEqual([51, 52, 53]);
+      expect(repository.coupons.get(id)!.issuedQuantity).toBe(3);
+    });
+
+    it('gives a user who asks twice in one batch one copy and ALREADY_ISSUED', async () => {
+      const { id } = repository.seed({ totalQuantity: 5 });
+      const outcomes = await Promise.allSettled([
+        service.issue(user, 42, id),
+        service.issue(user, 42, id),
+      ]);
+      expect(outcomes[0].status).toBe('fulfilled');
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(
+        CouponAlreadyIssuedError,
+      );
+      expect(repository.coupons.get(id)!.issuedQuantity).toBe(1);
+    });
+
+    it('answers from memory once it saw the coupon sold out: a holder ALREADY_ISSUED, anyone else SOLD_OUT', async () => {
+      const { id } = repository.seed({ totalQuantity: 1 });
+      await service.issue(user, 42, id); // takes the last copy: sold out, holders remembered
+      await new Promise((resolve) => setImmediate(resolve));
+      repository.calls.length = 0;
+
+      await expect(service.issue(user, 42, id)).rejects.toBeInstanceOf(CouponAlreadyIssuedError);
+      await expect(service.issue(new Actor(43, false), 43, id)).rejects.toBeInstanceOf(
+        CouponSoldOutError,
+      );
+      expect(repository.calls).toEqual([]);
     });
   });
 

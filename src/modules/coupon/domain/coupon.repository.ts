@@ -33,6 +33,19 @@ export abstract class CouponRepository {
    * is refused by the unique key and reported as CouponAlreadyIssuedError.
    */
   abstract insertIssued(issued: NewIssuedCoupon): Promise<IssuedCoupon>;
+  /**
+   * Which of `userIds` already hold the coupon. Under the coupon's row lock this is exact: every
+   * issue takes that lock first.
+   */
+  abstract findHolders(couponId: number, userIds: number[]): Promise<Set<number>>;
+  /** Every user holding a copy of the coupon (plain read; once sold out this never changes). */
+  abstract findAllHolders(couponId: number): Promise<number[]>;
+  /**
+   * Stores several new issued coupons of one coupon in one statement and returns them saved,
+   * in the same order. The unique key still refuses a second copy for a user (the whole
+   * statement fails: the caller's transaction rolls back).
+   */
+  abstract insertIssuedMany(issued: NewIssuedCoupon[]): Promise<IssuedCoupon[]>;
   /** Plain read of a coupon's terms (they never change once the coupon exists). */
   abstract findTerms(couponId: number): Promise<CouponTerms | null>;
   /** Plain read: an issued coupon with its coupon's terms, or null if there is no such issued coupon. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { isDuplicateKey } from '../../../common/database/mysql-errors';
+import { placeholders } from '../../../common/database/sql-placeholders';
 import { Coupon, NewCoupon } from '../domain/coupon';
 import {
   CouponIssueCheck,
@@ -116,6 +117,39 @@ export class SqlCouponRepository extends CouponRepository {
       coupon.issuedQuantity,
       coupon.id,
     ]);
+  }
+
+  async findHolders(couponId: number, userIds: number[]): Promise<Set<number>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db.query<{ user_id: number }[]>(
+      `SELECT user_id FROM issued_coupons WHERE coupon_id = ? AND user_id IN (${placeholders(userIds)})`,
+      [couponId, ...userIds],
+    );
+    return new Set(rows.map((row) => Number(row.user_id)));
+  }
+
+  async findAllHolders(couponId: number): Promise<number[]> {
+    const rows = await this.db.query<{ user_id: number }[]>(
+      'SELECT user_id FROM issued_coupons WHERE coupon_id = ?',
+      [couponId],
+    );
+    return rows.map((row) => Number(row.user_id));
+  }
+
+  async insertIssuedMany(issued: NewIssuedCoupon[]): Promise<IssuedCoupon[]> {
+    if (issued.length === 0) return [];
+    await this.db.query(
+      `INSERT INTO issued_coupons (coupon_id, user_id, status, issued_at, expires_at, used_at) VALUES ?`,
+      [issued.map((i) => [i.couponId, i.userId, i.status, i.issuedAt, i.expiresAt, i.usedAt])],
+    );
+    // The ids of a multi-row insert are consecutive only with some auto-increment lock modes:
+    // read them back by the unique key (coupon_id, user_id).
+    const rows = await this.db.query<{ id: number; user_id: number }[]>(
+      `SELECT id, user_id FROM issued_coupons WHERE coupon_id = ? AND user_id IN (${placeholders(issued)})`,
+      [issued[0].couponId, ...issued.map((i) => i.userId)],
+    );
+    const idOf = new Map(rows.map((row) => [Number(row.user_id), Number(row.id)]));
+    return issued.map((i) => new IssuedCoupon({ ...i, id: idOf.get(i.userId)! }));
   }
 
   async insertIssued(issued: NewIssuedCoupon): Promise<IssuedCoupon> {
