@@ -11,6 +11,7 @@ import { assertBodyDepth } from './common/validation/body-depth';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { corsOptions } from './common/http/cors';
 import { installConditionalGet } from './common/http/http-cache';
+import { installAccessLog } from './common/logging/access-log';
 import { installHttpMetrics } from './common/metrics/http-metrics';
 import { Metrics } from './common/metrics/metrics';
 import { setupSwagger } from './common/http/swagger';
@@ -63,6 +64,8 @@ export function createFastifyAdapter(
 ): FastifyAdapter {
   return new JsonOnlyFastifyAdapter({
     loggerInstance: logger,
+    // One access line per request instead (common/logging/access-log.ts).
+    disableRequestLogging: true,
     trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
@@ -91,6 +94,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // ETag and 304 for the public catalogue reads (see common/http/http-cache.ts).
   installConditionalGet(adapter.getInstance());
   installHttpMetrics(adapter.getInstance(), app.get(Metrics));
+  installAccessLog(adapter.getInstance());
   // Built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
   const securityHeaders = helmet({
     contentSecurityPolicy: {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { expectErrorBody } from '../support/error-assertions';
+import { eventually } from '../support/fake-data-platform';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -80,6 +81,8 @@ describe('TRUST_PROXY: the client address behind a load balancer (HTTP contract)
     const remoteAddresses = async (app: TestApp) => {
       lines.length = 0;
       await request(app.baseUrl).get('/api/v1/products').set('X-Forwarded-For', '203.0.113.7');
+      // The access line is written once the answer has gone out, maybe after the client has it.
+      await eventually(() => lines.some((line) => line.msg === 'request completed'));
       return lines.filter((line) => line.req?.remoteAddress).map((line) => line.req!.remoteAddress);
     };
 
