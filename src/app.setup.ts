@@ -10,7 +10,11 @@ import { sendError } from './common/errors/error-body';
 import { assertBodyDepth } from './common/validation/body-depth';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { corsOptions } from './common/http/cors';
-import { installConditionalGet } from './common/http/http-cache';
+import { installConditionalGet, installResponseCache } from './common/http/http-cache';
+import { ResponseCache } from './common/http/response-cache';
+import { earlyRateLimit } from './common/rate-limit/early-rate-limit';
+import { TokenVerifier } from './common/auth/token-verifier';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { installAccessLog } from './common/logging/access-log';
 import { installHttpMetrics } from './common/metrics/http-metrics';
 import { Metrics } from './common/metrics/metrics';
@@ -91,8 +95,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
 
   const adapter = app.getHttpAdapter() as unknown as FastifyAdapter;
   adapter.getInstance().addHook('preValidation', async (request) => assertBodyDepth(request.body));
-  // ETag and 304 for the public catalogue reads (see common/http/http-cache.ts).
-  installConditionalGet(adapter.getInstance());
+  // ETag and 304 for the public catalogue reads, and their answers kept for the response cache
+  // (see common/http/http-cache.ts).
+  installConditionalGet(adapter.getInstance(), app.get(ResponseCache));
   installHttpMetrics(adapter.getInstance(), app.get(Metrics));
   installAccessLog(adapter.getInstance());
   // Built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
@@ -115,6 +120,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   app.enableCors(corsOptions(config.corsOrigins));
+  installResponseCache(
+    adapter.getInstance(),
+    app.get(ResponseCache),
+    earlyRateLimit(
+      app.get<ThrottlerStorage>(ThrottlerStorage),
+      app.get(TokenVerifier),
+      config.rateLimitPerMinute,
+    ),
+  );
 
   if (config.docsEnabled) setupSwagger(app as unknown as INestApplication);
 }

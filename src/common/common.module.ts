@@ -2,13 +2,19 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
-import { AuthenticatedRequest } from './auth/auth.decorators';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
+import {
+  RATE_LIMIT_WINDOW_MS,
+  rateLimitKey,
+  rateLimitTracker,
+  THROTTLER_NAME,
+} from './rate-limit/rate-limit-tracker';
 import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 import { RedisModule } from './redis/redis.module';
 import { SharedRedis } from './redis/shared-redis';
 import { ProcessCaches } from './cache/process-caches';
+import { ResponseCache } from './http/response-cache';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -31,18 +37,19 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
       useFactory: (config: AppConfig, redis: SharedRedis) => {
         const verifier = new TokenVerifier(config);
         return {
-          throttlers: [{ ttl: 60_000, limit: Math.max(config.rateLimitPerMinute, 1) }],
+          throttlers: [
+            {
+              name: THROTTLER_NAME,
+              ttl: RATE_LIMIT_WINDOW_MS,
+              limit: Math.max(config.rateLimitPerMinute, 1),
+            },
+          ],
           skipIf: () => config.rateLimitPerMinute === 0,
           // The throttler runs before the auth guard, so requests with a bad token are counted
           // too (by address); a valid token counts against its user, whatever the address.
-          getTracker: (request: Record<string, unknown>) => {
-            const actor = verifier.actorOf(request as unknown as AuthenticatedRequest);
-            return actor
-              ? `user:${actor.userId}`
-              : `ip:${(request as unknown as AuthenticatedRequest).ip}`;
-          },
+          getTracker: (request: Record<string, unknown>) => rateLimitTracker(verifier, request),
           // One budget per user or address across all routes (the default keys per route).
-          generateKey: (_context, tracker, throttlerName) => `${throttlerName}:${tracker}`,
+          generateKey: (_context, tracker) => rateLimitKey(tracker),
           // Shared by every process when Redis is configured; per process otherwise.
           storage:
             config.redisUrl && config.rateLimitPerMinute > 0
@@ -56,6 +63,7 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
   providers: [
     { provide: Clock, useClass: SystemClock },
     ProcessCaches,
+    ResponseCache,
     TokenVerifier,
     IdempotencyStore,
     IdempotencyInterceptor,
@@ -68,6 +76,7 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
   ],
   exports: [
     ProcessCaches,
+    ResponseCache,
     Clock,
     TokenVerifier,
     IdempotencyStore,

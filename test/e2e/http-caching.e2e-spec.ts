@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { insertProduct, setBalance, stockOf } from '../support/fixtures';
 import { waitFor } from '../support/keyed-traffic';
+import { ResponseCache } from '../../src/common/http/response-cache';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -178,6 +179,55 @@ describe('HTTP caching of the catalogue (HTTP contract)', () => {
         'the expiry',
       );
       expect(await listedStock()).toBe(10);
+    });
+  });
+
+  describe('the response cache: answers kept serialized and served before the guards, pipes and handler', () => {
+    it('serves a kept page again as it was, with its tag, its age and the CORS headers of the origin', async () => {
+      const first = await get('/products').expect(200);
+      expect(t.app.get(ResponseCache).lookup('/api/v1/products')).not.toBeNull();
+      const again = await request(t.baseUrl)
+        .get('/api/v1/products')
+        .set('Origin', 'http://localhost:5173')
+        .expect(200);
+      expect(again.text).toBe(first.text);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      expect(again.headers['cache-control']).toBe('public, max-age=1');
+      expect(Number(again.headers.age)).toBeGreaterThanOrEqual(1);
+      expect(again.headers['content-type']).toMatch(/^application\/json/);
+      expect(again.headers['x-request-id']).toBeTruthy();
+      expect(again.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+      await get('/products', first.headers.etag).expect(304);
+    });
+
+    it('keeps nothing past the route bound: a detail, an error, a query that failed', async () => {
+      await get(`/products/${product}`).expect(200);
+      await get('/products?size=1000').expect(400);
+      const cache = t.app.get(ResponseCache);
+      expect(cache.lookup(`/api/v1/products/${product}`)).toBeNull();
+      expect(cache.lookup('/api/v1/products?size=1000')).toBeNull();
+    });
+
+    it('a hit still spends the rate limit, with the same headers and the same 429', async () => {
+      const limited = await startTestApp({
+        PRODUCT_LIST_CACHE_MS: '1000',
+        RATE_LIMIT_PER_MINUTE: '3',
+      });
+      try {
+        const answers = [];
+        for (let i = 0; i < 4; i++)
+          answers.push(await request(limited.baseUrl).get('/api/v1/products'));
+        expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 429]);
+        expect(answers.slice(0, 3).map((res) => res.headers['x-ratelimit-remaining'])).toEqual([
+          '2',
+          '1',
+          '0',
+        ]);
+        expect(answers[3].body.code).toBe('TOO_MANY_REQUESTS');
+        expect(answers[3].headers['retry-after']).toBeTruthy();
+      } finally {
+        await limited.close();
+      }
     });
   });
 });

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { etagOf, matchesAny, replyFromCache, ResponseCache } from './response-cache';
 
 /**
  * HTTP caching of the public catalogue reads (contract: Products): a route says how long its
@@ -77,18 +77,21 @@ export function cachePublicly(
 /**
  * An `ETag` for every 200 to a GET or HEAD that a route marked `public`, and a 304 with no body
  * when the request's `If-None-Match` names it. The tag hashes the bytes sent, so two processes
- * give one answer the same tag.
+ * give one answer the same tag. An answer its route allowed to be reused (ResponseCache) is
+ * kept, serialized and tagged, for the response cache.
  */
-export function installConditionalGet(fastify: FastifyInstance): void {
+export function installConditionalGet(fastify: FastifyInstance, cache: ResponseCache): void {
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode !== 200 || (request.method !== 'GET' && request.method !== 'HEAD')) {
       return payload;
     }
     const cacheControl = reply.getHeader('cache-control');
     if (typeof cacheControl !== 'string' || !cacheControl.startsWith('public')) return payload;
-    if (typeof payload !== 'string') return payload;
-    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    if (typeof payload !== 'string' || reply.hasHeader('etag')) return payload; // a cached answer
+    const etag = etagOf(payload);
     void reply.header('etag', etag);
+    const reuse = ResponseCache.reuseOf(request);
+    if (reuse) cache.store(request.url, { ...reuse, body: payload, etag, cacheControl });
     if (!matchesAny(request.headers['if-none-match'], etag)) return payload;
     void reply.code(304);
     reply.removeHeader('content-type');
@@ -97,11 +100,21 @@ export function installConditionalGet(fastify: FastifyInstance): void {
   });
 }
 
-/** `If-None-Match` uses the weak comparison (RFC 9110 13.1.2): `W/` does not matter. */
-function matchesAny(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(',')
-    .map((tag) => tag.trim())
-    .some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
+/**
+ * Answers a GET or HEAD from the response cache in Fastify's `preHandler` hook, after every
+ * request hook (CORS, request id, security headers) and before the handler, where Nest's
+ * guards, pipes and controller run: the rate limit is still spent (`rateLimit`); over
+ * it, the request goes on to the guard's 429.
+ */
+export function installResponseCache(
+  fastify: FastifyInstance,
+  cache: ResponseCache,
+  rateLimit: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>,
+): void {
+  fastify.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return;
+    const entry = cache.lookup(request.url);
+    if (!entry || !(await rateLimit(request, reply))) return;
+    return replyFromCache(request, reply, entry);
+  });
 }

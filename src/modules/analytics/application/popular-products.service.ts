@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TtlCache } from '../../../common/cache/ttl-cache';
+import { ResponseCache } from '../../../common/http/response-cache';
 import { Clock } from '../../../common/clock/clock';
 import { DAY_MS } from '../../../common/clock/durations';
 import { SharedCache } from '../../../common/redis/shared-cache';
@@ -20,7 +21,12 @@ export interface PopularRanking {
   products: PopularProduct[];
   /** Epoch ms: kept as a number so that it survives the shared cache's JSON. */
   computedAt: number;
+  /** Epoch ms until which this process may serve the answer again as it is. */
+  reusableUntil: number;
 }
+
+/** The response cache's tag of the popular answers. */
+export const POPULAR_RANKINGS = 'popular-rankings';
 
 const LOCAL_LAYER_MAX_MS = 1_000;
 
@@ -35,7 +41,7 @@ const LOCAL_LAYER_MAX_MS = 1_000;
 export class PopularProductsService {
   private readonly ttlMs: number;
   private readonly localLayerMs: number;
-  private readonly local: TtlCache<PopularRanking>;
+  private readonly local: TtlCache<Omit<PopularRanking, 'reusableUntil'>>;
   /** Deployments sharing one Redis must not share answers: keys carry the database name. */
   private readonly keyPrefix: string;
 
@@ -45,16 +51,31 @@ export class PopularProductsService {
     private readonly clock: Clock,
     private readonly shared: SharedCache,
     config: AppConfig,
+    responses: ResponseCache,
   ) {
     this.ttlMs = config.popularCacheTtlSeconds * 1000;
     this.localLayerMs = Math.min(this.ttlMs, LOCAL_LAYER_MAX_MS);
     this.local = new TtlCache(this.ttlMs);
     this.keyPrefix = `popular:v2:${config.db.name}`;
     // Answers kept for the whole TTL during an outage give way to the shared ones at once.
-    shared.onRecovery(() => this.local.clear());
+    shared.onRecovery(() => {
+      this.local.clear();
+      responses.invalidate(POPULAR_RANKINGS);
+    });
   }
 
   async top(days: number, limit: number): Promise<PopularRanking> {
+    const ranking = await this.cached(days, limit);
+    // As long as this process would answer from its own layer: the whole TTL without Redis,
+    // the short layer in front of a shared one; never past the TTL from when it was computed.
+    const reuseMs = this.shared.available ? this.localLayerMs : this.ttlMs;
+    return {
+      ...ranking,
+      reusableUntil: Math.min(Date.now() + reuseMs, ranking.computedAt + this.ttlMs),
+    };
+  }
+
+  private cached(days: number, limit: number): Promise<Omit<PopularRanking, 'reusableUntil'>> {
     if (this.ttlMs === 0) return this.compute(days, limit);
     const key = `${this.keyPrefix}:${days}:${limit}`;
     if (!this.shared.available) return this.local.getOrLoad(key, () => this.compute(days, limit));
@@ -67,15 +88,22 @@ export class PopularProductsService {
     );
   }
 
-  private async fromSharedCache(key: string, days: number, limit: number): Promise<PopularRanking> {
-    const cached = await this.shared.get<PopularRanking>(key);
+  private async fromSharedCache(
+    key: string,
+    days: number,
+    limit: number,
+  ): Promise<Omit<PopularRanking, 'reusableUntil'>> {
+    const cached = await this.shared.get<Omit<PopularRanking, 'reusableUntil'>>(key);
     if (cached) return cached;
     const fresh = await this.compute(days, limit);
     await this.shared.set(key, fresh, this.ttlMs);
     return fresh;
   }
 
-  private async compute(days: number, limit: number): Promise<PopularRanking> {
+  private async compute(
+    days: number,
+    limit: number,
+  ): Promise<Omit<PopularRanking, 'reusableUntil'>> {
     const now = this.clock.now();
     const fromDate = new Date(now.getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
     const sellers = await this.sales.topSellers(fromDate, limit);

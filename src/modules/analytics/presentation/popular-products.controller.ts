@@ -6,7 +6,8 @@ import { Clock } from '../../../common/clock/clock';
 import { ApiErrors } from '../../../common/errors/api-errors.decorator';
 import { CACHE_HEADERS, cachePublicly, ConditionalGet } from '../../../common/http/http-cache';
 import { AppConfig } from '../../../config/app-config';
-import { PopularProductsService } from '../application/popular-products.service';
+import { ResponseCache } from '../../../common/http/response-cache';
+import { POPULAR_RANKINGS, PopularProductsService } from '../application/popular-products.service';
 import { PopularProductResponse } from './dto/popular-product.response';
 import { PopularQueryDto } from './dto/popular-query.dto';
 
@@ -49,6 +50,11 @@ export class PopularProductsController {
       readAt: new Date(ranking.computedAt),
       requestedAt,
       now: this.clock.now(),
+    });
+    ResponseCache.allowReuse(reply.request, {
+      tag: POPULAR_RANKINGS,
+      readAt: ranking.computedAt,
+      until: ranking.reusableUntil,
     });
     return ranking.products;
   }

@@ -8,6 +8,8 @@ import { ProductRepository } from '../domain/product.repository';
 import { AppConfig } from '../../../config/app-config';
 import { ProductService, StockLine } from './product.service';
 import { Metrics } from '../../../common/metrics/metrics';
+import { ProcessCaches } from '../../../common/cache/process-caches';
+import { ResponseCache } from '../../../common/http/response-cache';
 
 /** In-memory port: stores plain rows so a domain object is never shared with the "database". */
 class InMemoryProductRepository extends ProductRepository {
@@ -110,6 +112,7 @@ describe('ProductService', () => {
         productListCacheMs: 0,
       } as AppConfig,
       new Metrics(),
+      new ResponseCache(new ProcessCaches()),
     );
   });
 
@@ -177,6 +180,7 @@ describe('ProductService', () => {
             productListCacheMs: 60_000,
           } as AppConfig,
           new Metrics(),
+          new ResponseCache(new ProcessCaches()),
         );
       });
       const commit = () => later.committed.splice(0).forEach((callback) => callback());

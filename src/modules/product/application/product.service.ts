@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock/clock';
 import { TransactionRunner } from '../../../common/database/transaction-runner';
 import { Metrics } from '../../../common/metrics/metrics';
+import { ResponseCache } from '../../../common/http/response-cache';
 import { TtlCache } from '../../../common/cache/ttl-cache';
 import { Page, pageOf } from '../../../common/pagination/page';
 import { AppConfig } from '../../../config/app-config';
@@ -17,6 +18,9 @@ export interface ProductListQuery {
   afterId?: number;
 }
 
+/** The response cache's tag of the `GET /products` pages. */
+export const PRODUCT_PAGES = 'product-pages';
+
 export interface ProductListing extends Omit<Page<Product>, 'page'> {
   /** null in keyset mode, where the position is not counted. */
   page: number | null;
@@ -24,6 +28,8 @@ export interface ProductListing extends Omit<Page<Product>, 'page'> {
   nextAfterId: number | null;
   /** When the page was read from the database (it may be served from the cache since). */
   asOf: Date;
+  /** Until when this page may be served again as it is (PRODUCT_LIST_CACHE_MS after asOf). */
+  reusableUntil: Date;
 }
 
 /** How old a `GET /products` page may be, wherever it is kept (the contract's bound). */
@@ -37,6 +43,7 @@ export interface StockLine {
 @Injectable()
 export class ProductService {
   private readonly listCache: TtlCache<ProductListing>;
+  private readonly listCacheMs: number;
 
   constructor(
     private readonly products: ProductRepository,
@@ -44,7 +51,9 @@ export class ProductService {
     private readonly clock: Clock,
     config: AppConfig,
     metrics: Metrics,
+    private readonly responses: ResponseCache,
   ) {
+    this.listCacheMs = config.productListCacheMs;
     this.listCache = new TtlCache(
       config.productListCacheMs,
       1_000,
@@ -74,6 +83,7 @@ export class ProductService {
         page: query.afterId === undefined ? query.page : null,
         nextAfterId: more ? items[items.length - 1].id : null,
         asOf: this.clock.now(),
+        reusableUntil: new Date(this.clock.now().getTime() + this.listCacheMs),
       };
     });
   }
@@ -94,13 +104,19 @@ export class ProductService {
 
   async create(draft: NewProduct): Promise<Product> {
     const product = await this.products.create(Product.validateNew(draft), this.clock.now());
-    this.listCache.clear();
+    this.clearPages();
     return product;
   }
 
   /** Pages read before the current transaction commits must not be served after it. */
   private clearPagesOnCommit(): void {
-    this.transactions.afterCommit(() => this.listCache.clear());
+    this.transactions.afterCommit(() => this.clearPages());
+  }
+
+  /** The page cache and the pages the response cache keeps of it. */
+  private clearPages(): void {
+    this.listCache.clear();
+    this.responses.invalidate(PRODUCT_PAGES);
   }
 
   async restock(id: number, quantity: number): Promise<Product> {

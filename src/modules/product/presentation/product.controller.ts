@@ -12,7 +12,11 @@ import {
   ConditionalGet,
 } from '../../../common/http/http-cache';
 import { IdParam } from '../../../common/validation/id-param';
-import { PRODUCT_LIST_MAX_AGE_SECONDS, ProductService } from '../application/product.service';
+import {
+  PRODUCT_LIST_MAX_AGE_SECONDS,
+  ProductService,
+  PRODUCT_PAGES,
+} from '../application/product.service';
 import { ProductNotFoundError } from '../domain/errors/product-not-found.error';
 import { PRODUCT_STOCK_MAX } from '../domain/product';
 import { CreateProductDto } from './dto/create-product.dto';
@@ -20,6 +24,7 @@ import { ProductListQueryDto } from './dto/product-list-query.dto';
 import { ProductPageResponse, ProductResponse } from './dto/product.response';
 import { ProductCursor } from './product-cursor';
 import { RestockDto } from './dto/restock.dto';
+import { ResponseCache } from '../../../common/http/response-cache';
 
 @ApiTags('products')
 @Controller('products')
@@ -59,6 +64,11 @@ export class ProductController {
       readAt: listing.asOf,
       requestedAt,
       now: this.clock.now(),
+    });
+    ResponseCache.allowReuse(reply.request, {
+      tag: PRODUCT_PAGES,
+      readAt: listing.asOf.getTime(),
+      until: listing.reusableUntil.getTime(),
     });
     return ProductPageResponse.from(listing);
   }
