@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedRequest } from './auth/auth.decorators';
@@ -22,6 +23,8 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
   imports: [
     DatabaseModule,
     RedisModule,
+    // /health: a failing check answers 503 in the standard body, not a log line per poll.
+    TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
       imports: [RedisModule],
       inject: [AppConfig, SharedRedis],
