@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { sharedCache } from '../../common/cache/shared-cache.module';
 import { OutboxModule } from '../outbox';
 import { ProductModule } from '../product';
 import { PopularProductsService } from './application/popular-products.service';
@@ -9,7 +10,7 @@ import { PopularProductsController } from './presentation/popular-products.contr
 
 /** The sales figures behind popular products, projected from the outbox's events. */
 @Module({
-  imports: [ProductModule, OutboxModule],
+  imports: [ProductModule, OutboxModule, sharedCache('popular')],
   controllers: [PopularProductsController],
   providers: [
     SalesProjector,
