@@ -4,7 +4,8 @@ import { OutboxRepository } from '../../src/modules/outbox/domain/outbox.reposit
 import { eventually } from '../support/fake-data-platform';
 import { countRows, insertProduct, setBalance } from '../support/fixtures';
 import { PrivateNats, StoredMessage } from '../support/private-nats';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 const STREAM = 'TEST_ECOMMERCE_ORDERS';
 const PREFIX = 'ecommerce.orders';
@@ -15,29 +16,20 @@ const PREFIX = 'ecommerce.orders';
  */
 describe('data platform delivery to NATS JetStream (real nats-server, two app instances)', () => {
   let nats: PrivateNats;
-  let a: TestApp;
-  let b: TestApp;
 
   beforeAll(async () => {
     nats = await PrivateNats.start();
-    const env = {
+  });
+  const { a, b } = useTwoTestApps({
+    env: () => ({
       DATA_PLATFORM_URL: nats.url,
       DATA_PLATFORM_STREAM: STREAM,
       DATA_PLATFORM_TIMEOUT_MS: '1000',
       OUTBOX_RETRY_BASE_MS: '50',
       OUTBOX_RETRY_MAX_MS: '300',
-    };
-    a = await startTestApp(env);
-    b = await startTestApp(env);
+    }),
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await nats?.destroy();
-  });
-  beforeEach(async () => {
-    await a.reset();
-  });
+  afterAll(() => nats?.destroy());
 
   async function newOrder(app: TestApp, userId: number): Promise<number> {
     const productId = await insertProduct(a.dataSource, 1_000, 100);
