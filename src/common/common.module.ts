@@ -11,6 +11,7 @@ import { RedisModule } from './redis/redis.module';
 import { SharedRedis } from './redis/shared-redis';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
+import { DatabaseHealthIndicator } from './health/database.health';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
@@ -59,6 +60,7 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
     IdempotencyStore,
     IdempotencyInterceptor,
     IdempotencySweeper,
+    DatabaseHealthIndicator,
     // Order matters: rate limiting comes first, so failed authentication is limited too.
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,12 +1,12 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
-import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { AppConfig } from '../../config/app-config';
+import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ApiErrors } from '../errors/api-errors.decorator';
 import { ServiceUnavailableError } from '../errors/common.errors';
 import { RedisStatus, SharedRedis } from '../redis/shared-redis';
+import { DatabaseHealthIndicator } from './database.health';
 
 @ApiSchema({ name: 'ReplicaHealth' })
 class ReplicaHealthDto {
@@ -61,8 +61,8 @@ const REPLICA_PING_TIMEOUT_MS = 1_000;
 
 /**
  * Readiness through `@nestjs/terminus`: its `HealthCheckService` runs the indicators that decide
- * (the primary database's `SELECT 1`, TypeORM's ping indicator, bounded by the connect timeout)
- * and refuses with 503 when one is down or the process is shutting down. Redis and the replicas
+ * (the primary database's `SELECT 1` within the connect timeout, `DatabaseHealthIndicator`) and
+ * refuses with 503 when one is down or the process is shutting down. Redis and the replicas
  * are reported beside them and never decide: the API serves fully without either.
  */
 @ApiTags('health')
@@ -70,9 +70,8 @@ const REPLICA_PING_TIMEOUT_MS = 1_000;
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
     private readonly db: TransactionRunner,
-    private readonly config: AppConfig,
     private readonly redis: SharedRedis,
   ) {}
 
@@ -88,15 +87,11 @@ export class HealthController {
     // Bounded by the Redis command timeout, and instant while the circuit is open.
     const redis = this.redis.status();
     const replicas = this.db.replicaStates(REPLICA_PING_TIMEOUT_MS);
-    await this.health
-      .check([
-        () => this.database.pingCheck('database', { timeout: this.config.db.connectTimeoutMs }),
-      ])
-      .catch((error: unknown) => {
-        throw shuttingDown(error)
-          ? new ServiceUnavailableError('The service is shutting down')
-          : new ServiceUnavailableError('The database is not answering');
-      });
+    await this.health.check([() => this.database.pingCheck('database')]).catch((error: unknown) => {
+      throw shuttingDown(error)
+        ? new ServiceUnavailableError('The service is shutting down')
+        : new ServiceUnavailableError('The database is not answering');
+    });
     return {
       status: 'ok',
       database: 'up',
