@@ -36,12 +36,20 @@ async function buildDocument() {
 
   // The document does not depend on configuration: defaults, whatever the local .env says.
   // A preview app signs no token; the loader insists on a secret all the same.
-  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', JWT_SECRET: 'openapi-document-build' });
-  const app = await NestFactory.create(AppModule.register(config), createFastifyAdapter(createLogger('silent')), {
-    preview: true,
-    logger: false,
-    abortOnError: false,
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'openapi-document-build',
   });
+  const app = await NestFactory.create(
+    AppModule.register(config),
+    createFastifyAdapter(createLogger('silent')),
+    {
+      preview: true,
+      logger: false,
+      abortOnError: false,
+    },
+  );
   try {
     await configureApp(app, config);
     return buildOpenApiDocument(app);
@@ -55,14 +63,19 @@ async function generateClientTypes() {
   const { default: openapiTS, astToString } = require('openapi-typescript');
   const prettier = require('prettier');
   // defaultNonNullable: a default (minOrderAmount: 0) must not make a request field required.
-  const ast = await openapiTS(pathToFileURL(DOCUMENT_FILE), { silent: true, defaultNonNullable: false });
+  const ast = await openapiTS(pathToFileURL(DOCUMENT_FILE), {
+    silent: true,
+    defaultNonNullable: false,
+  });
   const options = (await prettier.resolveConfig(CLIENT_TYPES_FILE)) ?? {};
   return prettier.format(HEADER + astToString(ast), { ...options, parser: 'typescript' });
 }
 
 async function main() {
   if (process.argv.includes('--check-client')) {
-    const current = fs.existsSync(CLIENT_TYPES_FILE) ? fs.readFileSync(CLIENT_TYPES_FILE, 'utf8') : '';
+    const current = fs.existsSync(CLIENT_TYPES_FILE)
+      ? fs.readFileSync(CLIENT_TYPES_FILE, 'utf8')
+      : '';
     if (current !== (await generateClientTypes())) {
       process.stderr.write('test/client/schema.d.ts is stale: run `npm run openapi`\n');
       process.exit(1);
@@ -73,7 +86,10 @@ async function main() {
   fs.writeFileSync(DOCUMENT_FILE, `${JSON.stringify(document, null, 2)}\n`);
   fs.mkdirSync(path.dirname(CLIENT_TYPES_FILE), { recursive: true });
   fs.writeFileSync(CLIENT_TYPES_FILE, await generateClientTypes());
-  const operations = Object.values(document.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  const operations = Object.values(document.paths).reduce(
+    (n, item) => n + Object.keys(item).length,
+    0,
+  );
   process.stdout.write(
     `Wrote ${path.relative(root, DOCUMENT_FILE)} (${operations} operations) and ${path.relative(root, CLIENT_TYPES_FILE)}\n`,
   );

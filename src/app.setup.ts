@@ -15,7 +15,7 @@ import { ResponseCache } from './common/http/response-cache';
 import { earlyRateLimit } from './common/rate-limit/early-rate-limit';
 import { TokenVerifier } from './common/auth/token-verifier';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import { installAccessLog } from './common/logging/access-log';
+import { AccessLogController } from './common/logging/access-log';
 import { installHttpMetrics } from './common/metrics/http-metrics';
 import { Metrics } from './common/metrics/metrics';
 import { setupSwagger } from './common/http/swagger';
@@ -68,8 +68,8 @@ export function createFastifyAdapter(
 ): FastifyAdapter {
   return new JsonOnlyFastifyAdapter({
     loggerInstance: logger,
-    // One access line per request instead (common/logging/access-log.ts).
-    disableRequestLogging: true,
+    // One access line per request (common/logging/access-log.ts).
+    logController: new AccessLogController(),
     trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
@@ -99,7 +99,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // (see common/http/http-cache.ts).
   installConditionalGet(adapter.getInstance(), app.get(ResponseCache));
   installHttpMetrics(adapter.getInstance(), app.get(Metrics));
-  installAccessLog(adapter.getInstance());
   // Built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
   const securityHeaders = helmet({
     contentSecurityPolicy: {

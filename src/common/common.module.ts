@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
@@ -18,6 +19,7 @@ import { ResponseCache } from './http/response-cache';
 import { Clock, SystemClock } from './clock/clock';
 import { DatabaseModule } from './database/database.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { DatabaseHealthIndicator } from './health/database.health';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
@@ -31,6 +33,8 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
     DatabaseModule,
     MetricsModule,
     RedisModule,
+    // /health: a failing check answers 503 in the standard body, not a log line per poll.
+    TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
       imports: [RedisModule],
       inject: [AppConfig, SharedRedis],
@@ -68,6 +72,7 @@ import { UnexpectedBodyGuard } from './validation/unexpected-body.guard';
     IdempotencyStore,
     IdempotencyInterceptor,
     IdempotencySweeper,
+    DatabaseHealthIndicator,
     // Order matters: rate limiting comes first, so failed authentication is limited too.
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -2,6 +2,7 @@ import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { expectErrorBody } from '../support/error-assertions';
 import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { TEST_JWT_SECRET } from '../support/test-config';
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
@@ -25,13 +26,7 @@ function rsaSigned(claims: Record<string, unknown>): string {
 }
 
 describe('authentication and authorisation (HTTP contract)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const api = () => request(t.baseUrl);
   const balanceOf = (userId: number, authorization?: string) => {

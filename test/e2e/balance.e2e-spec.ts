@@ -1,15 +1,9 @@
 import request from 'supertest';
 import { expectErrorBody, expectValidationError } from '../support/error-assertions';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('balance (HTTP contract)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const api = () => request(t.baseUrl);
   const charge = (userId: number, body: unknown, as = t.auth(userId)) =>

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { expectErrorBody, expectValidationError } from '../support/error-assertions';
 import { insertProduct, issueCouponDirectly } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const USER = 5;
 const OTHER = 6;
@@ -22,13 +22,7 @@ const ORDER_KEYS = [
 ].sort();
 
 describe('cart (HTTP contract)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const api = () => request(t.baseUrl);
   const admin = () => t.auth(1, { admin: true });

@@ -4,7 +4,7 @@ import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { insertProduct } from '../support/fixtures';
 import { describeInChromium, launchChromium } from '../support/chromium';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /** A web frontend's dev server, reduced to one empty page on its own origin (another port). */
 async function startPageServer(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -53,7 +53,6 @@ function fetchFromPage(page: Page, url: string, init: RequestInit = {}): Promise
 
 describeInChromium('CORS in a browser (headless Chromium): a frontend on another origin', () => {
   let browser: Browser;
-  let t: TestApp;
   let frontend: Awaited<ReturnType<typeof startPageServer>>;
   let stranger: Awaited<ReturnType<typeof startPageServer>>;
   let productId: number;
@@ -63,15 +62,15 @@ describeInChromium('CORS in a browser (headless Chromium): a frontend on another
     browser = await launchChromium();
     frontend = await startPageServer();
     stranger = await startPageServer();
-    // Only the frontend's origin: the stranger is another local port, not listed.
-    t = await startTestApp({ CORS_ORIGINS: frontend.origin });
-    await t.reset();
+  });
+  // Only the frontend's origin: the stranger is another local port, not listed.
+  const t = useTestApp({ env: () => ({ CORS_ORIGINS: frontend.origin }), reset: 'once' });
+  beforeAll(async () => {
     productId = await insertProduct(t.dataSource, 89_000, 5, 'Wireless Earbuds');
   });
 
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
     await frontend?.close();
     await stranger?.close();
   });

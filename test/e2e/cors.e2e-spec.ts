@@ -2,7 +2,8 @@ import request, { Response } from 'supertest';
 import { TEST_JWT_SECRET } from '../support/test-config';
 import { expectErrorBody } from '../support/error-assertions';
 import { insertProduct } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const VITE = 'http://127.0.0.1:5173';
 const SHOP = 'https://shop.example.com';
@@ -59,13 +60,7 @@ function expectRefusedPreflight(res: Response): void {
 
 describe('CORS: browsers on other origins', () => {
   describe('outside production with CORS_ORIGINS unset (the development default)', () => {
-    let t: TestApp;
-
-    beforeAll(async () => {
-      t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
-      await t.reset();
-    });
-    afterAll(() => t.close());
+    const t = useTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' }, reset: 'once' });
 
     it.each([VITE, 'http://localhost:3001', 'http://localhost'])(
       'answers a preflight from %s with 204, the methods, the request headers and Max-Age 600',
@@ -99,15 +94,15 @@ describe('CORS: browsers on other origins', () => {
   });
 
   describe('an allowed request', () => {
-    let t: TestApp;
+    const t = useTestApp({
+      env: { CORS_ORIGINS: `${SHOP}, ${VITE}`, RATE_LIMIT_PER_MINUTE: '1000' },
+      reset: 'once',
+    });
     let productId: number;
 
     beforeAll(async () => {
-      t = await startTestApp({ CORS_ORIGINS: `${SHOP}, ${VITE}`, RATE_LIMIT_PER_MINUTE: '1000' });
-      await t.reset();
       productId = await insertProduct(t.dataSource, 89_000, 5);
     });
-    afterAll(() => t.close());
 
     it('exposes the headers a client reads, and the answer is the one any caller gets', async () => {
       const plain = await request(t.baseUrl).get(`/api/v1/products/${productId}`).expect(200);
@@ -177,12 +172,7 @@ describe('CORS: browsers on other origins', () => {
   });
 
   describe('CORS_ORIGINS=*', () => {
-    let t: TestApp;
-
-    beforeAll(async () => {
-      t = await startTestApp({ CORS_ORIGINS: '*' });
-    });
-    afterAll(() => t.close());
+    const t = useTestApp({ env: { CORS_ORIGINS: '*' }, reset: 'never' });
 
     it('allows any origin with Access-Control-Allow-Origin: *', async () => {
       const pre = await preflight(t, STRANGER);
@@ -198,12 +188,10 @@ describe('CORS: browsers on other origins', () => {
   });
 
   describe('NODE_ENV=production with CORS_ORIGINS unset', () => {
-    let t: TestApp;
-
-    beforeAll(async () => {
-      t = await startTestApp({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET });
+    const t = useTestApp({
+      env: { NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET },
+      reset: 'never',
     });
-    afterAll(() => t.close());
 
     it('allows no origin, localhost included', async () => {
       for (const origin of [VITE, 'http://localhost:3000', SHOP]) {

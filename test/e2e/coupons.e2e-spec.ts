@@ -1,17 +1,11 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('coupons (HTTP contract)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   const ADMIN = 1;
   const USER = 42;
   const OTHER = 43;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
 
   const http = () => request(t.baseUrl);
   const admin = () => t.auth(ADMIN, { admin: true });

@@ -16,7 +16,7 @@ import {
 } from '../../src/modules/product/domain/product';
 import { expectErrorBody } from '../support/error-assertions';
 import { insertProduct, issueCouponDirectly, setBalance } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * Property-based: malformed bodies, paths, queries and headers on every route. Whatever is
@@ -369,7 +369,7 @@ function encodeSegment(segment: string): string {
 }
 
 describe('hostile and malformed input (property-based, every route)', () => {
-  let t: TestApp;
+  const t = useTestApp({ backgroundJobs: false, reset: 'never' });
   let f: Fixtures;
   const user = () => t.auth(USER);
   const admin = () => t.auth(99, { admin: true });
@@ -432,13 +432,7 @@ describe('hostile and malformed input (property-based, every route)', () => {
     before = await stateOf();
   }
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    t.stopBackgroundJobs();
-    await seed();
-  });
-
-  afterAll(() => t.close());
+  beforeAll(seed);
 
   afterEach(async () => {
     // Nothing changed, whatever was sent. (After a failure, start the next test from clean fixtures.)

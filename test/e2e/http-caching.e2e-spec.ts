@@ -2,7 +2,8 @@ import request from 'supertest';
 import { insertProduct, setBalance, stockOf } from '../support/fixtures';
 import { waitFor } from '../support/keyed-traffic';
 import { ResponseCache } from '../../src/common/http/response-cache';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * The public catalogue reads carry `ETag` and `Cache-Control: public, max-age=N`; `If-None-Match`
@@ -10,16 +11,11 @@ import { startTestApp, TestApp } from '../support/test-app';
  * cache as in production (PRODUCT_LIST_CACHE_MS=1000, POPULAR_CACHE_TTL_SECONDS=60).
  */
 describe('HTTP caching of the catalogue (HTTP contract)', () => {
-  let t: TestApp;
+  const t = useTestApp({ env: { PRODUCT_LIST_CACHE_MS: '1000', POPULAR_CACHE_TTL_SECONDS: '60' } });
   let product: number;
   let coupon: number;
 
-  beforeAll(async () => {
-    t = await startTestApp({ PRODUCT_LIST_CACHE_MS: '1000', POPULAR_CACHE_TTL_SECONDS: '60' });
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     product = await insertProduct(t.dataSource, 1_000, 10);
     coupon = (
       await request(t.baseUrl)

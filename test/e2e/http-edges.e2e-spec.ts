@@ -1,17 +1,11 @@
 import request from 'supertest';
 import { expectErrorBody } from '../support/error-assertions';
 import { insertProduct, setBalance } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /** What real HTTP clients do at the edges: empty JSON bodies, odd request ids, CSP over HTTP. */
 describe('HTTP edges', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   it('accepts an empty body sent as application/json on a body-less POST (payment)', async () => {
     const productId = await insertProduct(t.dataSource, 1_000, 5);

@@ -1,30 +1,19 @@
 import request from 'supertest';
+import { balanceOf, countRows } from '../support/fixtures';
 import { expectErrorBody, expectValidationError } from '../support/error-assertions';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('Idempotency-Key (HTTP contract)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const charge = (userId: number, amount: unknown, key?: string, as = t.auth(userId)) => {
     const req = request(t.baseUrl).post(`/api/v1/users/${userId}/balance/charge`).set(as);
     if (key !== undefined) void req.set('Idempotency-Key', key);
     return req.send({ amount });
   };
-  const balance = async (userId: number) => {
-    const rows = await t.dataSource.query<{ amount: number }[]>(
-      'SELECT amount FROM balances WHERE user_id = ?',
-      [userId],
-    );
-    return rows.length ? Number(rows[0].amount) : 0;
-  };
-  const ledger = async (userId: number) =>
-    (await t.dataSource.query('SELECT id FROM balance_history WHERE user_id = ?', [userId])).length;
+  const balance = (userId: number) => balanceOf(t.dataSource, userId);
+  const ledger = (userId: number) =>
+    countRows(t.dataSource, 'balance_history', 'user_id = ?', [userId]);
 
   it('replays the first response (status and body) without doing the work again', async () => {
     const first = await charge(5, 1_000, 'key-1');

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { DEMO_BALANCES, DEMO_PRODUCTS } from '../../src/common/database/seed/demo-data';
 import { ERROR_STATUS, ErrorCode } from '../../src/common/errors/error-code';
 import { OpenApiResponseValidator, responseChecks } from '../support/openapi-validator';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -127,16 +127,14 @@ function differences(a: unknown, b: unknown, at = '', found: string[] = []): str
 }
 
 describe('OpenAPI document', () => {
-  let t: TestApp;
+  const t = useTestApp({ reset: 'never' });
   let doc: Json;
   let operations: Operation[];
 
   beforeAll(async () => {
-    t = await startTestApp();
     doc = (await request(t.baseUrl).get('/docs-json').expect(200)).body;
     operations = operationsOf(doc);
   });
-  afterAll(() => t.close());
 
   describe('is committed and linted', () => {
     it(`is the committed docs/openapi.json (when not: ${STALE})`, () => {

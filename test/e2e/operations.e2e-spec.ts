@@ -3,6 +3,7 @@ import request from 'supertest';
 import { databaseServerFromEnv } from '../support/database-server';
 import { expectErrorBody } from '../support/error-assertions';
 import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 interface OpenApiOperation {
   security?: Array<Record<string, unknown>>;
@@ -56,13 +57,7 @@ async function startDatabaseRelay(): Promise<{
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('operations: health, docs, headers, rate limit', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const api = () => request(t.baseUrl);
 

@@ -2,17 +2,11 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import { expectErrorBody, expectValidationError } from '../support/error-assertions';
 import { countRows, insertProduct, setBalance, stockOf } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /** The HTTP contract of every order route (api.md: Orders and payment, Idempotency, Errors, Identity). */
 describe('orders (HTTP contract)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
   const ORDERS = '/api/v1/orders';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { describeInChromium, launchChromium } from '../support/chromium';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * The README's picture. It is rewritten only when missing or asked for
@@ -14,21 +14,18 @@ import { startTestApp, TestApp } from '../support/test-app';
 const DOCS_SCREENSHOT = join(__dirname, '..', '..', 'docs', 'swagger-ui.png');
 
 describeInChromium('Swagger UI in a browser (headless Chromium)', () => {
-  let t: TestApp;
+  const t = useTestApp({ reset: 'once' });
   let browser: Browser;
   let page: Page;
   const userId = 5;
 
   beforeAll(async () => {
     browser = await launchChromium();
-    t = await startTestApp();
-    await t.reset();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
   });
 
   it('authorizes with a token, tries out the balance charge and shows the 200 with the new balance', async () => {

@@ -1,6 +1,6 @@
 import createClient, { Client } from 'openapi-fetch';
 import type { components, paths } from '../client/schema';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 type Order = components['schemas']['OrderResponse'];
 /** The codes payOrder documents for 409: the compiler checks this list against the document. */
@@ -17,20 +17,17 @@ const NOT_PAYABLE: PayConflict = 'ORDER_NOT_PAYABLE';
  * the e2e response check validates every answer against the document as well.
  */
 describe('typed client (openapi-fetch + openapi-typescript)', () => {
-  let t: TestApp;
+  const t = useTestApp({ reset: 'once' });
   let admin: Client<paths>;
   let user: Client<paths>;
   const userId = 7;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.reset();
     const client = (token: string) =>
       createClient<paths>({ baseUrl: t.baseUrl, headers: { Authorization: `Bearer ${token}` } });
     admin = client(t.token(1, { admin: true }));
     user = client(t.token(userId));
   });
-  afterAll(() => t.close());
 
   it('charges, gets a coupon the admin created, orders with it, pays and reads the order', async () => {
     const product = await admin.POST('/api/v1/products', {

@@ -4,16 +4,10 @@ import {
   expectNoInternals,
   expectValidationError,
 } from '../support/error-assertions';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('validation and the error body (HTTP contract)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const api = () => request(t.baseUrl);
   const CHARGE = '/api/v1/users/5/balance/charge';

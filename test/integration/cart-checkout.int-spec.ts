@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { countRows, insertProduct, issueCouponDirectly, stockOf } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 interface OrderBody {
   id: number;
@@ -14,19 +15,7 @@ interface OrderBody {
 
 /** Cart checkout against the real database; every race runs on two application instances. */
 describe('cart checkout (two app instances, real database)', () => {
-  let a: TestApp;
-  let b: TestApp;
-  const either = (i: number) => (i % 2 === 0 ? a : b);
-
-  beforeAll(async () => {
-    a = await startTestApp();
-    b = await startTestApp();
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-  });
-  beforeEach(() => a.reset());
+  const { a, b, either } = useTwoTestApps();
 
   const putItem = (app: TestApp, userId: number, productId: number, quantity: number) =>
     request(app.baseUrl)

@@ -5,7 +5,8 @@ import { CouponService } from '../../src/modules/coupon/application/coupon.servi
 import { CouponRepository } from '../../src/modules/coupon/domain/coupon.repository';
 import { CouponAlreadyIssuedError } from '../../src/modules/coupon/domain/errors/coupon-already-issued.error';
 import { IssuedCoupon } from '../../src/modules/coupon/domain/issued-coupon';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 /**
  * Coupon issue and use against the real database. Every concurrency case runs on TWO application
@@ -13,21 +14,8 @@ import { startTestApp, TestApp } from '../support/test-app';
  * load balancer.
  */
 describe('coupon issue and use (real database, two instances)', () => {
-  let a: TestApp;
-  let b: TestApp;
+  const { a, b, either: instance } = useTwoTestApps();
   const ADMIN = 1;
-
-  beforeAll(async () => {
-    a = await startTestApp();
-    b = await startTestApp();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-  });
-  beforeEach(() => a.reset());
-
-  const instance = (i: number) => (i % 2 === 0 ? a : b);
 
   async function createCoupon(body: Record<string, unknown> = {}): Promise<number> {
     const response = await request(a.baseUrl)

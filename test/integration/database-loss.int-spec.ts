@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { POOL_ACQUIRE_TIMEOUT, resilientMysql2 } from '../../src/common/database/resilient-mysql2';
 import { expectErrorBody } from '../support/error-assertions';
@@ -8,10 +7,11 @@ import {
   HealthProbe,
   KeyedTraffic,
   Query,
-  TrafficPlan,
   verifyLedger,
   waitFor,
   seedProducts,
+  reliabilityReport,
+  eightUserPlan,
 } from '../support/keyed-traffic';
 import { PrivateMariaDb, startPrivateMariaDb } from '../support/private-mariadb';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -24,10 +24,6 @@ import { startTestApp, TestApp } from '../support/test-app';
 const DB_NAME = 'ecom_test_dbloss';
 const CONNECT_TIMEOUT_MS = 1_000;
 const ACQUIRE_TIMEOUT_MS = 2_000;
-const report = (line: string, data: unknown) => {
-  if (process.env.RELIABILITY_REPORT)
-    process.stdout.write(`[reliability] ${line} ${JSON.stringify(data)}\n`);
-};
 
 describe('database loss: the server stays up, answers 503, recovers by itself', () => {
   let db: PrivateMariaDb;
@@ -87,14 +83,7 @@ describe('database loss: the server stays up, answers 503, recovers by itself', 
 
   it('killed (SIGKILL) mid-load and restarted: no 500, /health 503 then 200, every keyed request applied exactly once, background work resumes', async () => {
     const initialStock = await seedProducts(sql, 4, 10_000);
-    const plan: TrafficPlan = {
-      runId: `dbl-${randomBytes(3).toString('hex')}`,
-      users: [1, 2, 3, 4, 5, 6, 7, 8],
-      products: [...initialStock.keys()].map((id, i) => ({ id, price: 100 * (i + 1) })),
-      rounds: 6,
-      chargeAmount: 10_000,
-      leaveUnpaidEvery: 3,
-    };
+    const plan = eightUserPlan('dbl', initialStock);
     const traffic = new KeyedTraffic(
       () => t.baseUrl,
       (userId) => t.token(userId),
@@ -159,7 +148,7 @@ describe('database loss: the server stays up, answers 503, recovers by itself', 
       initialStock,
     );
 
-    report('database SIGKILL', {
+    reliabilityReport('database SIGKILL', {
       killedAtMs: killedAt,
       restartAtMs: restartAt,
       serverUpAgainAtMs: restartedAt,
@@ -260,7 +249,7 @@ describe('database loss: the server stays up, answers 503, recovers by itself', 
     );
     const balance = await request(t.baseUrl).get('/api/v1/users/1/balance').set(user).expect(200);
     expect(balance.body.balance).toBe(1_000);
-    report('database orderly stop', {
+    reliabilityReport('database orderly stop', {
       slowest503Ms: Math.max(...Object.values(timings)),
       routes: routes.length,
       health200AfterRestartMs: recoveredMs,
@@ -318,7 +307,7 @@ describe('database loss: the server stays up, answers 503, recovers by itself', 
       const charged = await Promise.all(blocked);
       expect(charged.map((r) => r.status)).toEqual([200, 200]);
       await request(small.baseUrl).get('/api/v1/products').expect(200);
-      report('acquire timeout', { waitedMs: waited });
+      reliabilityReport('acquire timeout', { waitedMs: waited });
     } finally {
       await holder.end().catch(() => undefined);
       await small.close();

@@ -2,22 +2,12 @@ import request from 'supertest';
 import type { QueryRunner } from 'typeorm';
 import { requestFingerprint } from '../../src/common/idempotency/request-fingerprint';
 import { expectErrorBody } from '../support/error-assertions';
-import { insertProduct } from '../support/fixtures';
+import { balanceOf, countRows, insertProduct } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 describe('Idempotency-Key (real database, several processes)', () => {
-  let t: TestApp;
-  let other: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    other = await startTestApp();
-  });
-  afterAll(async () => {
-    await other.close();
-    await t.close();
-  });
-  beforeEach(() => t.reset());
+  const { a: t, b: other } = useTwoTestApps();
 
   const PATH = (userId: number) => `/api/v1/users/${userId}/balance/charge`;
   const charge = (app: TestApp, userId: number, amount: number, key: string) =>
@@ -27,15 +17,9 @@ describe('Idempotency-Key (real database, several processes)', () => {
       .set('Idempotency-Key', key)
       .send({ amount });
 
-  const balance = async (userId: number) => {
-    const rows = await t.dataSource.query<{ amount: number }[]>(
-      'SELECT amount FROM balances WHERE user_id = ?',
-      [userId],
-    );
-    return rows.length ? Number(rows[0].amount) : 0;
-  };
-  const ledger = async (userId: number) =>
-    (await t.dataSource.query('SELECT id FROM balance_history WHERE user_id = ?', [userId])).length;
+  const balance = (userId: number) => balanceOf(t.dataSource, userId);
+  const ledger = (userId: number) =>
+    countRows(t.dataSource, 'balance_history', 'user_id = ?', [userId]);
   const keyRows = () =>
     t.dataSource.query<
       { user_id: number; idem_key: string; status: string; response_status: number | null }[]

@@ -5,7 +5,7 @@ import {
   privateDatabaseEnv,
   startPrivateMariaDb,
 } from '../support/private-mariadb';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * Locks only after the cheap checks: a request that is refused (someone else's order, an unusable
@@ -23,26 +23,23 @@ const report = (line: string, data: unknown) => {
 
 describe('refused requests take no lock that others wait on (real database, lock waits counted)', () => {
   let db: PrivateMariaDb;
-  let t: TestApp;
   const sql = <T = Record<string, unknown>[]>(statement: string, params: unknown[] = []) =>
     db.query<T>(statement, params, DB_NAME);
 
   beforeAll(async () => {
     db = await startPrivateMariaDb();
-    t = await startTestApp({
+  }, 60_000);
+  const t = useTestApp({
+    env: async () => ({
       ...(await privateDatabaseEnv(db, DB_NAME)),
       DB_LOCK_WAIT_TIMEOUT_SECONDS: String(LOCK_WAIT_TIMEOUT_SECONDS),
       // Every request of a burst gets a connection at once: they race for locks, not for the pool.
       DB_POOL_SIZE: '80',
-    });
+    }),
     // The expiry sweep, relay and projector would add traffic of their own.
-    t.stopBackgroundJobs();
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-    await db?.destroy();
+    backgroundJobs: false,
   });
-  beforeEach(() => t.reset());
+  afterAll(() => db?.destroy());
 
   const api = () => request(t.baseUrl);
   const lockWaits = async () => {

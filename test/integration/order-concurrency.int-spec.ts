@@ -8,23 +8,12 @@ import {
   setBalance,
   stockOf,
 } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 /** Every race here runs against two application instances (two pools) sharing one database. */
 describe('orders under concurrency (two app instances, real database)', () => {
-  let a: TestApp;
-  let b: TestApp;
-  const either = (i: number) => (i % 2 === 0 ? a : b);
-
-  beforeAll(async () => {
-    a = await startTestApp();
-    b = await startTestApp();
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-  });
-  beforeEach(() => a.reset());
+  const { a, b, either } = useTwoTestApps();
 
   const placeOrder = (
     app: TestApp,

@@ -8,16 +8,11 @@ import {
   stockOf,
 } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /** A request that fails changes nothing: no stock, coupon, balance or order row half-written. */
 describe('order failure paths (real database)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const placeOrder = (userId: number, body: object) =>
     request(t.baseUrl)

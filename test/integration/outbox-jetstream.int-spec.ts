@@ -5,7 +5,8 @@ import { OutboxRepository } from '../../src/modules/outbox/domain/outbox.reposit
 import { eventually } from '../support/fake-data-platform';
 import { countRows, insertProduct, setBalance } from '../support/fixtures';
 import { PrivateNats, StoredMessage } from '../support/private-nats';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 const STREAM = 'TEST_ECOMMERCE_ORDERS';
 const PREFIX = 'ecommerce.orders';
@@ -16,29 +17,20 @@ const PREFIX = 'ecommerce.orders';
  */
 describe('data platform delivery to NATS JetStream (real nats-server, two app instances)', () => {
   let nats: PrivateNats;
-  let a: TestApp;
-  let b: TestApp;
 
   beforeAll(async () => {
     nats = await PrivateNats.start();
-    const env = {
+  });
+  const { a, b } = useTwoTestApps({
+    env: () => ({
       DATA_PLATFORM_URL: nats.url,
       DATA_PLATFORM_STREAM: STREAM,
       DATA_PLATFORM_TIMEOUT_MS: '1000',
       OUTBOX_RETRY_BASE_MS: '50',
       OUTBOX_RETRY_MAX_MS: '300',
-    };
-    a = await startTestApp(env);
-    b = await startTestApp(env);
+    }),
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await nats?.destroy();
-  });
-  beforeEach(async () => {
-    await a.reset();
-  });
+  afterAll(() => nats?.destroy());
 
   async function newOrder(app: TestApp, userId: number): Promise<number> {
     const productId = await insertProduct(a.dataSource, 1_000, 100);
@@ -166,7 +158,16 @@ describe('data platform delivery to NATS JetStream (real nats-server, two app in
       .get(TransactionRunner)
       .run(() => a.app.get(OutboxRepository).claimDue(new Date(), 10, 300), 'READ COMMITTED');
     expect(claimed).toHaveLength(1);
-    await a.app.get(DataPlatformClient).send(claimed[0].event);
+    // (Retried while this instance's client may still be reconnecting after an earlier restart.)
+    const publish = a.app.get(DataPlatformClient);
+    await eventually(
+      () =>
+        publish.send(claimed[0].event).then(
+          () => true,
+          () => false,
+        ),
+      15_000,
+    );
 
     await allDelivered(1); // after the 300 ms lease, a relay publishes it again
     const [row] = await a.dataSource.query<{ attempts: number }[]>(

@@ -5,38 +5,25 @@ import { DataPlatformClient } from '../../src/modules/outbox/domain/data-platfor
 import { OutboxRepository } from '../../src/modules/outbox/domain/outbox.repository';
 import { eventually, FakeDataPlatform } from '../support/fake-data-platform';
 import { countRows, insertProduct, setBalance } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 describe('data platform delivery through the outbox (real database, real HTTP platform on loopback)', () => {
   let platform: FakeDataPlatform;
-  let a: TestApp;
-  let b: TestApp;
-
-  let env: Record<string, string>;
 
   beforeAll(async () => {
     platform = await new FakeDataPlatform().start();
-    env = {
-      DATA_PLATFORM_URL: platform.url,
-      DATA_PLATFORM_TIMEOUT_MS: '1000',
-      OUTBOX_RETRY_BASE_MS: '50',
-      OUTBOX_RETRY_MAX_MS: '200',
-    };
-    a = await startTestApp(env);
-    b = await startTestApp(env);
-    // The tests drive the relays themselves, so every delivery below is one they caused.
-    a.stopBackgroundJobs();
-    b.stopBackgroundJobs();
   });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await platform.stop();
+  const env = () => ({
+    DATA_PLATFORM_URL: platform.url,
+    DATA_PLATFORM_TIMEOUT_MS: '1000',
+    OUTBOX_RETRY_BASE_MS: '50',
+    OUTBOX_RETRY_MAX_MS: '200',
   });
-  beforeEach(async () => {
-    await a.reset();
-    platform.reset();
-  });
+  // The tests drive the relays themselves, so every delivery below is one they caused.
+  const { a, b } = useTwoTestApps({ env, backgroundJobs: false });
+  afterAll(() => platform.stop());
+  beforeEach(() => platform.reset());
 
   async function payNewOrder(
     userId: number,
@@ -110,7 +97,7 @@ describe('data platform delivery through the outbox (real database, real HTTP pl
   });
 
   it('gives up after OUTBOX_MAX_ATTEMPTS when an operator sets it: FAILED and visible; the payment stands; retry requeues it', async () => {
-    const limited = await startTestApp({ ...env, OUTBOX_MAX_ATTEMPTS: '3' });
+    const limited = await startTestApp({ ...env(), OUTBOX_MAX_ATTEMPTS: '3' });
     limited.stopBackgroundJobs();
     platform.failAlways = true;
 

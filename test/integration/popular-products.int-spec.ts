@@ -2,18 +2,12 @@ import request from 'supertest';
 import { SalesProjector } from '../../src/modules/analytics/application/sales-projector';
 import { insertProduct, setBalance } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('popular products (real database)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ POPULAR_CACHE_TTL_SECONDS: '0' });
-    t.stopBackgroundJobs();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp({ env: { POPULAR_CACHE_TTL_SECONDS: '0' }, backgroundJobs: false });
 
   async function buy(
     app: TestApp,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { TokenVerifier } from '../../src/common/auth/token-verifier';
@@ -10,20 +9,17 @@ import {
   expectBackgroundWorkResumes,
   KeyedTraffic,
   Query,
-  TrafficPlan,
   verifyLedger,
   waitFor,
   seedProducts,
+  reliabilityReport,
+  eightUserPlan,
 } from '../support/keyed-traffic';
 import { buildServer, ServerProcess, startServerProcess } from '../support/server-process';
 import { TEST_JWT_SECRET, testConfig } from '../support/test-config';
 import { truncateAll, workerDatabase } from '../support/test-database';
 
 const LEASE_SECONDS = 2;
-const report = (line: string, data: unknown) => {
-  if (process.env.RELIABILITY_REPORT)
-    process.stdout.write(`[reliability] ${line} ${JSON.stringify(data)}\n`);
-};
 
 /**
  * The server as a real child process (`node main.js`), killed with SIGKILL in the middle of
@@ -99,14 +95,7 @@ describe('server process killed mid-request', () => {
 
   it('SIGKILL mid-load, restart, retry with the same keys: each request applied exactly once, nothing half-written', async () => {
     const initialStock = await seedProducts(sql, 4, 10_000);
-    const plan: TrafficPlan = {
-      runId: `crash-${randomBytes(3).toString('hex')}`,
-      users: [1, 2, 3, 4, 5, 6, 7, 8],
-      products: [...initialStock.keys()].map((id, i) => ({ id, price: 100 * (i + 1) })),
-      rounds: 6,
-      chargeAmount: 10_000,
-      leaveUnpaidEvery: 3,
-    };
+    const plan = eightUserPlan('crash', initialStock);
     server = await startServerProcess(port, serverEnv());
     const traffic = new KeyedTraffic(() => `http://127.0.0.1:${port}`, token, plan, {
       requestTimeoutMs: 10_000,
@@ -146,7 +135,7 @@ describe('server process killed mid-request', () => {
       initialStock,
     );
 
-    report('process SIGKILL', {
+    reliabilityReport('process SIGKILL', {
       killedAtMs: killedAt,
       newProcessHealthyAtMs: restartedAt,
       trafficSettledAtMs: settledAt,
@@ -255,7 +244,7 @@ describe('server process killed mid-request', () => {
     // From now on the key replays the stored answer.
     expect(await charge(43, 500, 'killed-midway')).toEqual({ ...final, replayed: true });
     expect(await chargeRows(43)).toBe(1);
-    report('process SIGKILL, uncommitted keyed charge', {
+    reliabilityReport('process SIGKILL, uncommitted keyed charge', {
       newProcessUpAfterMs: upAfterMs,
       retriesBefore200: seen.length - 1,
       freedAfterMs,
@@ -320,7 +309,7 @@ describe('server process killed mid-request', () => {
         `SELECT COUNT(*) AS n FROM balance_history WHERE user_id = 42 AND type = 'CHARGE' AND amount = 700`,
       );
       expect(Number(row.n)).toBe(1);
-      report('process SIGTERM', {
+      reliabilityReport('process SIGTERM', {
         refusedAfterMs: refusedMs,
         exitedAfterMs: Date.now() - signalledAt,
       });

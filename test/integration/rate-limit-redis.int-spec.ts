@@ -1,21 +1,14 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { useTwoTestApps } from '../support/use-test-app';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** With REDIS_URL, the rate limit is one budget across every process. */
 describe('rate limit shared through Redis (two app instances)', () => {
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    const env = { RATE_LIMIT_PER_MINUTE: '4', REDIS_URL };
-    a = await startTestApp(env);
-    b = await startTestApp(env);
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
+  const { a, b } = useTwoTestApps({
+    env: { RATE_LIMIT_PER_MINUTE: '4', REDIS_URL },
+    reset: 'never',
   });
 
   const balance = (app: TestApp, userId: number) =>

@@ -2,17 +2,11 @@ import request from 'supertest';
 import { PRODUCT_STOCK_MAX } from '../../src/modules/product/domain/product';
 import { insertProduct, stockOf } from '../support/fixtures';
 import { waitFor } from '../support/keyed-traffic';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /** Stock never vanishes: units that orders hold always have room to come back. */
 describe('restock and returned stock (real database)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const api = () => request(t.baseUrl);
   const restock = (productId: number, quantity: number) =>

@@ -7,7 +7,7 @@ import {
   privateDatabaseEnv,
   startPrivateMariaDb,
 } from '../support/private-mariadb';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * MariaDB 11.6.2+ turns `innodb_snapshot_isolation` on by default: under REPEATABLE READ, a
@@ -22,7 +22,6 @@ const report = (line: string, data: unknown) => {
 
 describe('innodb_snapshot_isolation=ON: 1020 is retried like a deadlock, never a 500 (real database)', () => {
   let db: PrivateMariaDb;
-  let t: TestApp;
   let transactions: TransactionRunner;
   const sql = <T = Record<string, unknown>[]>(statement: string, params: unknown[] = []) =>
     db.query<T>(statement, params, DB_NAME);
@@ -43,19 +42,16 @@ describe('innodb_snapshot_isolation=ON: 1020 is retried like a deadlock, never a
       'SELECT @@GLOBAL.innodb_snapshot_isolation AS value',
     );
     if (Number(setting.value) !== 1) throw new Error('innodb_snapshot_isolation did not turn on');
-    t = await startTestApp({
-      ...(await privateDatabaseEnv(db, DB_NAME)),
-      DB_POOL_SIZE: '40',
-    });
-    t.stopBackgroundJobs();
-    transactions = t.app.get(TransactionRunner);
   }, 60_000);
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await t?.close();
-    await db?.destroy();
+  afterAll(() => jest.restoreAllMocks());
+  const t = useTestApp({
+    env: async () => ({ ...(await privateDatabaseEnv(db, DB_NAME)), DB_POOL_SIZE: '40' }),
+    backgroundJobs: false,
   });
-  beforeEach(() => t.reset());
+  beforeAll(() => {
+    transactions = t.app.get(TransactionRunner);
+  });
+  afterAll(() => db?.destroy());
 
   /**
    * A unit of work that reads one row plainly (taking its snapshot) and then locks another row,

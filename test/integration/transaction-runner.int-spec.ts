@@ -2,23 +2,20 @@ import request from 'supertest';
 import type { QueryRunner } from 'typeorm';
 import { TransactionRunner } from '../../src/common/database/transaction-runner';
 import { expectErrorBody } from '../support/error-assertions';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('TransactionRunner (real database, DB_LOCK_WAIT_TIMEOUT_SECONDS=1)', () => {
-  let t: TestApp;
   let runner: TransactionRunner;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     // TypeORM prints each failed query on the console; the lock timeouts here are on purpose.
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    t = await startTestApp({ DB_LOCK_WAIT_TIMEOUT_SECONDS: '1' });
+  });
+  const t = useTestApp({ env: { DB_LOCK_WAIT_TIMEOUT_SECONDS: '1' } });
+  beforeAll(() => {
     runner = t.app.get(TransactionRunner);
   });
-  afterAll(async () => {
-    await t.close();
-    jest.restoreAllMocks();
-  });
-  beforeEach(() => t.reset());
+  afterAll(() => jest.restoreAllMocks());
 
   const charge = (userId: number, amount: number, key?: string) => {
     const req = request(t.baseUrl)

@@ -1,9 +1,17 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Money-moving traffic with Idempotency-Keys, retried the way a careful client retries, for the
  * failure tests (database killed, server process killed): every step is sent with its own key
  * until it gets a definitive answer, and `verifyLedger` then checks that balances, ledger rows,
  * stock, orders, payments and outbox events add up exactly, nothing lost and nothing twice.
  */
+
+/** A figure for docs/reliability.md, printed when RELIABILITY_REPORT is set. */
+export function reliabilityReport(line: string, data: unknown): void {
+  if (process.env.RELIABILITY_REPORT) {
+    process.stdout.write(`[reliability] ${line} ${JSON.stringify(data)}\n`);
+  }
+}
 
 export type Query = <T = Record<string, unknown>[]>(sql: string, params?: unknown[]) => Promise<T>;
 
@@ -46,6 +54,21 @@ export interface StepResult {
 
 /** A retry that cannot settle (a 500, a 4xx other than "in progress") ends the run with this. */
 /** Inserts `count` products priced 100, 200, … with `stock` each; returns id → initial stock. */
+/**
+ * The traffic both failure tests run: 8 users, 6 rounds each of charge 10,000 → order → pay over
+ * the products `seedProducts` made (at its prices), every third order left unpaid.
+ */
+export function eightUserPlan(runPrefix: string, initialStock: Map<number, number>): TrafficPlan {
+  return {
+    runId: `${runPrefix}-${randomBytes(3).toString('hex')}`,
+    users: [1, 2, 3, 4, 5, 6, 7, 8],
+    products: [...initialStock.keys()].map((id, i) => ({ id, price: 100 * (i + 1) })),
+    rounds: 6,
+    chargeAmount: 10_000,
+    leaveUnpaidEvery: 3,
+  };
+}
+
 export async function seedProducts(
   sql: Query,
   count: number,

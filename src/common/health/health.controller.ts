@@ -1,12 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../../config/app-config';
-import { within } from '../async/within';
+import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ApiErrors } from '../errors/api-errors.decorator';
 import { ServiceUnavailableError } from '../errors/common.errors';
 import { RedisStatus, SharedRedis } from '../redis/shared-redis';
+import { DatabaseHealthIndicator } from './database.health';
 
 @ApiSchema({ name: 'ReplicaHealth' })
 class ReplicaHealthDto {
@@ -59,12 +59,19 @@ class HealthDto {
 /** A replica that has not answered `SELECT 1` within this long is reported down. */
 const REPLICA_PING_TIMEOUT_MS = 1_000;
 
+/**
+ * Readiness through `@nestjs/terminus`: its `HealthCheckService` runs the indicators that decide
+ * (the primary database's `SELECT 1` within the connect timeout, `DatabaseHealthIndicator`) and
+ * refuses with 503 when one is down or the process is shutting down. Redis and the replicas
+ * are reported beside them and never decide: the API serves fully without either.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
     private readonly db: TransactionRunner,
-    private readonly config: AppConfig,
     private readonly redis: SharedRedis,
   ) {}
 
@@ -80,13 +87,11 @@ export class HealthController {
     // Bounded by the Redis command timeout, and instant while the circuit is open.
     const redis = this.redis.status();
     const replicas = this.db.replicaStates(REPLICA_PING_TIMEOUT_MS);
-    // A health check must answer promptly, even when a server that stopped responding leaves
-    // the ping waiting on an open connection: give up after the connect timeout.
-    try {
-      await within(this.db.query('SELECT 1'), this.config.db.connectTimeoutMs, 'no answer');
-    } catch {
-      throw new ServiceUnavailableError('The database is not answering');
-    }
+    await this.health.check([() => this.database.pingCheck('database')]).catch((error: unknown) => {
+      throw shuttingDown(error)
+        ? new ServiceUnavailableError('The service is shutting down')
+        : new ServiceUnavailableError('The database is not answering');
+    });
     return {
       status: 'ok',
       database: 'up',
@@ -95,4 +100,12 @@ export class HealthController {
       uptimeSeconds: Math.round(process.uptime() * 10) / 10,
     };
   }
+}
+
+/** What HealthCheckService throws while the application shuts down (before the pool closes). */
+function shuttingDown(error: unknown): boolean {
+  return (
+    error instanceof ServiceUnavailableException &&
+    (error.getResponse() as Partial<HealthCheckResult>).status === 'shutting_down'
+  );
 }

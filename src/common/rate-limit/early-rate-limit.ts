@@ -1,7 +1,12 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenVerifier } from '../auth/token-verifier';
-import { RATE_LIMIT_WINDOW_MS, rateLimitKey, rateLimitTracker, THROTTLER_NAME } from './rate-limit-tracker';
+import {
+  RATE_LIMIT_WINDOW_MS,
+  rateLimitKey,
+  rateLimitTracker,
+  THROTTLER_NAME,
+} from './rate-limit-tracker';
 
 /**
  * The rate limit for an answer given before Nest's guards run (the response cache's hits):

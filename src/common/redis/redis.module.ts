@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { SharedCache } from './shared-cache';
 import { SharedRedis } from './shared-redis';
 
 /** The optional shared store (REDIS_URL): one connection and breaker per process. */
 @Module({
-  providers: [SharedRedis, SharedCache],
-  exports: [SharedRedis, SharedCache],
+  providers: [SharedRedis],
+  exports: [SharedRedis],
 })
 export class RedisModule {}

@@ -1,4 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { sharedCache } from '../../common/cache/shared-cache.module';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboxModule, OutboxService } from '../outbox';
 import { ProductModule } from '../product';
@@ -10,7 +11,7 @@ import { PopularProductsController } from './presentation/popular-products.contr
 
 /** The sales figures behind popular products, projected from the outbox's events. */
 @Module({
-  imports: [ProductModule, OutboxModule],
+  imports: [ProductModule, OutboxModule, sharedCache('popular')],
   controllers: [PopularProductsController],
   providers: [
     SalesProjector,

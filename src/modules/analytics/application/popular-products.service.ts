@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
 import { TtlCache } from '../../../common/cache/ttl-cache';
 import { ResponseCache } from '../../../common/http/response-cache';
 import { Clock } from '../../../common/clock/clock';
 import { DAY_MS } from '../../../common/clock/durations';
-import { SharedCache } from '../../../common/redis/shared-cache';
+import { SharedRedis } from '../../../common/redis/shared-redis';
 import { AppConfig } from '../../../config/app-config';
 import { ProductService } from '../../product';
 import { SalesRepository } from '../domain/sales.repository';
@@ -32,33 +34,40 @@ const LOCAL_LAYER_MAX_MS = 1_000;
 
 /**
  * Top sellers of the last `days` UTC calendar days (today included), from the per-day sales
- * aggregate. Answers are cached for POPULAR_CACHE_TTL_SECONDS: in the shared store (Redis)
- * behind a 1 s in-process layer while it is available; in-process for the whole TTL without
- * REDIS_URL or while Redis is down, so an outage costs freshness across processes, not load on
- * the database.
+ * aggregate. Answers are cached for POPULAR_CACHE_TTL_SECONDS in the shared cache
+ * (`@nestjs/cache-manager`: Redis with REDIS_URL, memory otherwise; keys `popular:...`) behind
+ * a 1 s in-process layer. While a configured Redis is down they are kept in-process for the
+ * whole TTL instead, so an outage costs freshness across processes, not load on the database.
  */
 @Injectable()
 export class PopularProductsService {
   private readonly ttlMs: number;
   private readonly localLayerMs: number;
   private readonly local: TtlCache<Omit<PopularRanking, 'reusableUntil'>>;
-  /** Deployments sharing one Redis must not share answers: keys carry the database name. */
+  /**
+   * Deployments sharing one Redis must not share answers: keys carry the database name. The
+   * version changes with the stored format (v3: Keyv's entry), so that during a rolling upgrade
+   * old and new processes never read each other's entries.
+   */
   private readonly keyPrefix: string;
+  private readonly redisConfigured: boolean;
 
   constructor(
     private readonly sales: SalesRepository,
     private readonly products: ProductService,
     private readonly clock: Clock,
-    private readonly shared: SharedCache,
+    @Inject(CACHE_MANAGER) private readonly shared: Cache,
+    private readonly redis: SharedRedis,
     config: AppConfig,
     responses: ResponseCache,
   ) {
     this.ttlMs = config.popularCacheTtlSeconds * 1000;
     this.localLayerMs = Math.min(this.ttlMs, LOCAL_LAYER_MAX_MS);
     this.local = new TtlCache(this.ttlMs);
-    this.keyPrefix = `popular:v2:${config.db.name}`;
+    this.keyPrefix = `v3:${config.db.name}`;
+    this.redisConfigured = config.redisUrl !== null;
     // Answers kept for the whole TTL during an outage give way to the shared ones at once.
-    shared.onRecovery(() => {
+    redis.onRecovery(() => {
       this.local.clear();
       responses.invalidate(POPULAR_RANKINGS);
     });
@@ -68,7 +77,7 @@ export class PopularProductsService {
     const ranking = await this.cached(days, limit);
     // As long as this process would answer from its own layer: the whole TTL without Redis,
     // the short layer in front of a shared one; never past the TTL from when it was computed.
-    const reuseMs = this.shared.available ? this.localLayerMs : this.ttlMs;
+    const reuseMs = this.redisConfigured && this.redis.available ? this.localLayerMs : this.ttlMs;
     return {
       ...ranking,
       reusableUntil: Math.min(Date.now() + reuseMs, ranking.computedAt + this.ttlMs),
@@ -78,7 +87,9 @@ export class PopularProductsService {
   private cached(days: number, limit: number): Promise<Omit<PopularRanking, 'reusableUntil'>> {
     if (this.ttlMs === 0) return this.compute(days, limit);
     const key = `${this.keyPrefix}:${days}:${limit}`;
-    if (!this.shared.available) return this.local.getOrLoad(key, () => this.compute(days, limit));
+    if (this.redisConfigured && !this.redis.available) {
+      return this.local.getOrLoad(key, () => this.compute(days, limit));
+    }
     // A short in-process layer in front of the shared cache: hot reads skip the Redis round
     // trip and its JSON parsing, and concurrent misses share one load.
     return this.local.getOrLoad(
@@ -93,6 +104,8 @@ export class PopularProductsService {
     days: number,
     limit: number,
   ): Promise<Omit<PopularRanking, 'reusableUntil'>> {
+    // A failed read is a miss and a failed write is skipped (cache-manager and Keyv never
+    // throw for the store; the breaker in SharedRedis has seen the failure).
     const cached = await this.shared.get<Omit<PopularRanking, 'reusableUntil'>>(key);
     if (cached) return cached;
     const fresh = await this.compute(days, limit);

@@ -146,6 +146,7 @@ describe('ProductService', () => {
         totalPages: 0,
         nextAfterId: null,
         asOf: clock.current,
+        reusableUntil: clock.current, // PRODUCT_LIST_CACHE_MS=0: not reusable
       });
       repo.seed('only', 1, 1);
       expect(await service.list({ page: 5, size: 20 })).toMatchObject({
