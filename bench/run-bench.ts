@@ -20,11 +20,12 @@ import { benchDatabaseName, createDatabase, dropDatabase, exec, openPool, scalar
 import {
   addressOf,
   DatabaseAddress,
+  freePort,
   LocatedDatabase,
   locateDatabase,
 } from '../src/common/database/launcher';
 import { startReplicatedDatabase } from './lib/replica';
-import { aggregate, ReportRow, table, targets } from './lib/report';
+import { aggregate, comparisons, passLabel, ReportRow, table, targets } from './lib/report';
 import { ServerProcess } from './lib/server';
 import { charge } from './scenarios/charge';
 import {
@@ -35,7 +36,7 @@ import {
   couponIssueWins,
 } from './scenarios/coupon';
 import { orderPay } from './scenarios/order-pay';
-import { popular } from './scenarios/popular';
+import { popular, popularCached } from './scenarios/popular';
 import { relayBacklog } from './scenarios/relay';
 import { PrivateNats } from '../test/support/private-nats';
 import { productsPage } from './scenarios/products-page';
@@ -87,6 +88,46 @@ const SCENARIOS: ScenarioDef[] = [
   { name: 'charge', byDefault: true, needsBulkData: false, run: charge },
   { name: 'products-page', byDefault: true, needsBulkData: true, run: productsPage },
   { name: 'popular', byDefault: true, needsBulkData: true, run: popular },
+  { name: 'popular-cached', byDefault: false, needsBulkData: true, run: popularCached },
+];
+
+interface PassDef {
+  label: string;
+  what: string;
+  env: Record<string, string>;
+  /** Rerun, when the main pass ran them (popular-cached: when it ran popular). */
+  scenarios: string[];
+}
+
+/**
+ * After the main pass (LOG_LEVEL=warn, metrics on, one process), the hot rows again on a server
+ * started with one setting changed; their rows carry the setting in brackets.
+ */
+const PASSES: PassDef[] = [
+  {
+    label: 'LOG_LEVEL=info',
+    what: 'as npm start runs it: the default LOG_LEVEL, one access line per request',
+    env: { LOG_LEVEL: 'info' },
+    scenarios: [
+      'coupon-issue',
+      'coupon-issue-wins',
+      'order-pay',
+      'products-page',
+      'popular-cached',
+    ],
+  },
+  {
+    label: 'METRICS_PORT=0',
+    what: 'metrics off: what recording them costs',
+    env: { METRICS_PORT: '0' },
+    scenarios: ['coupon-issue', 'products-page', 'popular-cached'],
+  },
+  {
+    label: 'WEB_CONCURRENCY=2',
+    what: 'two worker processes on one port (node:cluster)',
+    env: { WEB_CONCURRENCY: '2' },
+    scenarios: ['coupon-issue', 'order-pay', 'products-page', 'popular-cached'],
+  },
 ];
 
 interface Flags {
@@ -99,6 +140,7 @@ interface Flags {
   redisUrl: string;
   profile: boolean;
   replica: boolean;
+  passes: PassDef[];
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -112,6 +154,8 @@ const USAGE = `usage: npm run bench -- [options]
   --keep-db           do not drop the bench database at the end (debugging; with DB_HOST only,
                       a private server of the bench's own is always deleted)
   --profile           start the servers with --cpu-prof; profiles land in the server log directory
+  --passes a,b|none   second configurations of the hot rows after the main pass:
+                      ${PASSES.map((p) => p.label).join(', ')} (default: all)
   --replica           run a private primary and a read replica (no DB_HOST; MariaDB binaries), give
                       the servers DB_REPLICA_HOSTS, and report the replica's lag during the run`;
 
@@ -126,6 +170,7 @@ function parseFlags(argv: string[]): Flags {
     redisUrl: process.env.REDIS_URL ?? '',
     replica: false,
     profile: false,
+    passes: PASSES,
   };
   const value = (i: number, flag: string) => {
     const next = argv[i + 1];
@@ -170,6 +215,17 @@ function parseFlags(argv: string[]): Flags {
       case '--replica':
         flags.replica = true;
         break;
+      case '--passes': {
+        const labels = value(i++, arg)
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s && s !== 'none');
+        const unknown = labels.filter((label) => !PASSES.some((p) => p.label === label));
+        if (unknown.length > 0)
+          throw new Error(`unknown pass(es): ${unknown.join(', ')}\n${USAGE}`);
+        flags.passes = PASSES.filter((p) => labels.includes(p.label));
+        break;
+      }
       case '--profile':
         flags.profile = true;
         break;
@@ -310,8 +366,11 @@ async function main(): Promise<number> {
     );
 
     cleanup.nats = await startNats();
+    const metricsPort = String(await freePort());
     const serverEnv = (cacheSeconds: number): Record<string, string> => ({
       NODE_ENV: 'production',
+      // A port of its own: with the default one taken the server would run without metrics.
+      METRICS_PORT: metricsPort,
       LOG_LEVEL: 'warn',
       DB_HOST: settings.host,
       DB_PORT: String(settings.port),
@@ -329,12 +388,16 @@ async function main(): Promise<number> {
       DATA_PLATFORM_STREAM: NATS_STREAM,
       REDIS_URL: flags.redisUrl,
     });
-    const startServer = async (name: string, cacheSeconds: number) => {
+    const startServer = async (
+      name: string,
+      cacheSeconds: number,
+      overrides: Record<string, string> = {},
+    ) => {
       const server = await ServerProcess.start({
         name,
         cwd: ROOT,
         logDir,
-        env: serverEnv(cacheSeconds),
+        env: { ...serverEnv(cacheSeconds), ...overrides },
         nodeArgs: flags.profile
           ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`, `--cpu-prof-name=${name}.cpuprofile`]
           : [],
@@ -412,6 +475,29 @@ async function main(): Promise<number> {
       }
       log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
+    for (const pass of flags.passes) {
+      const ran = new Set(flags.scenarios.map((s) => s.name));
+      if (ran.has('popular')) ran.add('popular-cached');
+      const again = SCENARIOS.filter((s) => pass.scenarios.includes(s.name) && ran.has(s.name));
+      if (again.length === 0) continue;
+      await stopServer(current);
+      buildIfNeeded();
+      current = await startServer(pass.label.replace(/[^A-Za-z0-9]+/g, '-'), 60, pass.env);
+      log(`\n== pass ${pass.label}: ${pass.what}`);
+      for (const scenario of again) {
+        log(`\n== ${passLabel(scenario.name, pass.label)} (load average ${loadAverage()})`);
+        try {
+          const passRows = await scenario.run(ctx);
+          rows.push(
+            ...passRows.map((row) => ({ ...row, scenario: passLabel(row.scenario, pass.label) })),
+          );
+        } catch (error) {
+          failures.push(`${passLabel(scenario.name, pass.label)}: ${(error as Error).message}`);
+          log(`  FAILED: ${(error as Error).stack ?? String(error)}`);
+          if (!current.isRunning) break;
+        }
+      }
+    }
     log(
       `\nbench database after the run: ${await scalar(db, 'SELECT COUNT(*) FROM orders')} orders`,
     );
@@ -453,6 +539,8 @@ async function main(): Promise<number> {
   log(
     `max RSS of a server process: ${maxRss} MB (${rssByServer.map((s) => `${s.name} ${s.maxMB} MB`).join(', ') || 'no server ran'})`,
   );
+  const compared = comparisons(report);
+  if (compared.length > 0) log(`\nsecond configurations:\n  ${compared.join('\n  ')}`);
   log('\ntargets (reported, not asserted):');
   for (const check of targets(report, rssByServer)) {
     log(

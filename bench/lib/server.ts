@@ -35,25 +35,45 @@ export interface ServerWindow {
   warnings(): ServerWarning[];
 }
 
-function readRssKB(pid: number): number | null {
+/** The process and its children: a cluster primary's workers (WEB_CONCURRENCY). */
+function processTree(pid: number): number[] {
   try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : null;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
   } catch {
-    return null;
+    return [pid];
   }
 }
 
+/** VmRSS of the largest process of the tree (the target is per process). */
+function readRssKB(pid: number): number | null {
+  const sizes = processTree(pid).flatMap((each) => {
+    try {
+      const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${each}/status`, 'utf8'));
+      return match ? [Number(match[1])] : [];
+    } catch {
+      return [];
+    }
+  });
+  return sizes.length > 0 ? Math.max(...sizes) : null;
+}
+
+/** CPU time of the whole tree: a cluster's primary and workers together. */
 function readCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start at field 3 (state);
-    // utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
-  } catch {
-    return null;
+  let total: number | null = null;
+  for (const each of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${each}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces) start at field 3 (state);
+      // utime and stime are fields 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total =
+        (total ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+    } catch {
+      // gone meanwhile
+    }
   }
+  return total;
 }
 
 export interface ServerOptions {
@@ -232,7 +252,9 @@ export class ServerProcess {
     if (line.trim() === '') return;
     this.recentOutput.push(line);
     if (this.recentOutput.length > 200) this.recentOutput = this.recentOutput.slice(-100);
-    if (!line.startsWith('{')) return;
+    // Only warnings and errors are kept: an info line (one per request at LOG_LEVEL=info) is not
+    // parsed, so the bench's own CPU does not grow with the server's logging.
+    if (!/^\{"level":[4-6]0,/.test(line)) return;
     try {
       const entry = JSON.parse(line) as {
         level?: unknown;

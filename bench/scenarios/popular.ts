@@ -51,26 +51,28 @@ async function measure(
   return { scenario, samples, note: path.replace(API, '') };
 }
 
+/** popular:cached alone, on the current server. */
+export async function popularCached(ctx: BenchContext): Promise<RowResult[]> {
+  const { durationSeconds, warmupSeconds } = ctx.sizes;
+  const server = ctx.server();
+  const items = await probe(server, DEFAULT_QUERY);
+  ctx.log(`  ${DEFAULT_QUERY} answers ${items} products`);
+  const row = await measure(
+    ctx,
+    server,
+    'popular:cached',
+    DEFAULT_QUERY,
+    ctx.sizes.read.connections,
+    { durationSeconds },
+    { durationSeconds: warmupSeconds },
+  );
+  return [row];
+}
+
 export async function popular(ctx: BenchContext): Promise<RowResult[]> {
   const { durationSeconds, warmupSeconds } = ctx.sizes;
-  const { connections } = ctx.sizes.read;
   const { uncachedRequests, uncachedWideRequests, uncachedLoadConnections } = ctx.sizes.popular;
-  const rows: RowResult[] = [];
-
-  const cachedServer = ctx.server();
-  const items = await probe(cachedServer, DEFAULT_QUERY);
-  ctx.log(`  ${DEFAULT_QUERY} answers ${items} products`);
-  rows.push(
-    await measure(
-      ctx,
-      cachedServer,
-      'popular:cached',
-      DEFAULT_QUERY,
-      connections,
-      { durationSeconds },
-      { durationSeconds: warmupSeconds },
-    ),
-  );
+  const rows = await popularCached(ctx);
 
   const uncached = await ctx.switchToUncachedServer();
   await probe(uncached, DEFAULT_QUERY);

@@ -11,6 +11,8 @@ export class AppConfig {
   nodeEnv!: string;
   port!: number;
   logLevel!: string;
+  /** Worker processes serving PORT; 1: no cluster. */
+  webConcurrency!: number;
   db!: {
     host: string;
     port: number;

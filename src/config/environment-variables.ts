@@ -25,6 +25,8 @@ export class EnvironmentVariables {
   @OneOf(NODE_ENVS) NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
   @Integer(0, 65535) PORT = 3000;
   @OneOf(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+  /** Worker processes sharing PORT (node:cluster); 1: the API runs in this process. */
+  @Integer(1, 64) WEB_CONCURRENCY = 1;
 
   @Text() DB_HOST = '127.0.0.1';
   @Integer(1, 65535) DB_PORT = 3306;

@@ -63,6 +63,7 @@ function toAppConfig(vars: EnvironmentVariables): AppConfig {
     nodeEnv: vars.NODE_ENV,
     port: vars.PORT,
     logLevel: vars.LOG_LEVEL,
+    webConcurrency: vars.WEB_CONCURRENCY,
     db: {
       host: vars.DB_HOST,
       port: vars.DB_PORT,

@@ -34,6 +34,7 @@ export function registerDatabaseMetrics(metrics: Metrics, dataSource: DataSource
         gauge.set(0);
       }
     },
+    'min',
   );
   const pools = (): Array<{ name: string; pool: Pool }> => {
     const driver = dataSource.driver as MysqlDriver;

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createServer, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { AppConfig } from '../../config/app-config';
 import { Metrics } from './metrics';
+import { boundPort, listenForScrapes } from './scrape-listener';
 
 /**
  * The Prometheus exposition (`GET /metrics`) on a listener of its own, METRICS_HOST:METRICS_PORT
@@ -20,34 +21,23 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The port it listens on, or null when off. */
   get port(): number | null {
-    const address = this.server?.address();
-    return typeof address === 'object' && address ? address.port : null;
+    return boundPort(this.server);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const { port, host } = this.config.metrics;
     if (port === 0) return;
-    const server = createServer((request, response) => {
-      if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
-        response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: GET /metrics\n');
-        return;
-      }
-      this.metrics.registry.metrics().then(
-        (body) =>
-          response.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(body),
-        (error: Error) => {
-          this.logger.warn(`collecting metrics failed: ${error.message}`);
-          response
-            .writeHead(500, { 'content-type': 'text/plain' })
-            .end('collecting metrics failed\n');
-        },
-      );
-    });
+    let server: Server;
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
+      server = await listenForScrapes(
+        host,
+        port,
+        {
+          contentType: this.metrics.registry.contentType,
+          collect: () => this.metrics.registry.metrics(),
+        },
+        (error) => this.logger.warn(`collecting metrics failed: ${error.message}`),
+      );
     } catch (error) {
       // The API still serves: a second process on one machine, say, without a port of its own.
       this.logger.error(

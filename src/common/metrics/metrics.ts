@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  Aggregator,
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from 'prom-client';
 
 /** Seconds: from a cached read (sub-millisecond) to a request stuck on a lock wait (5 s). */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -125,18 +132,21 @@ export class Metrics {
   /**
    * A gauge read at scrape time (pool usage, outbox backlog): `collect` sets its values. When
    * `collect` fails (the database is away) the gauge keeps its last values and the rest of the
-   * scrape is unaffected.
+   * scrape is unaffected. `aggregator` says how a cluster primary combines its workers' values
+   * (WEB_CONCURRENCY): pool figures add up, a figure read from the shared database does not.
    */
   gauge(
     name: string,
     help: string,
     labelNames: string[],
     collect: (gauge: Gauge) => void | Promise<void>,
+    aggregator: Aggregator = 'sum',
   ): void {
     new Gauge({
       name,
       help,
       labelNames,
+      aggregator,
       registers: [this.registry],
       async collect() {
         try {

@@ -31,6 +31,7 @@ export class AnalyticsModule implements OnModuleInit {
       'Age of the oldest event not yet counted into the popular-products figures (0 when none)',
       [],
       async (gauge) => gauge.set(await this.outbox.projectionLagSeconds()),
+      'max',
     );
   }
 }

@@ -60,12 +60,14 @@ export class OutboxModule implements OnModuleInit {
         gauge.set({ status: 'pending' }, pending);
         gauge.set({ status: 'failed' }, failed);
       },
+      'max',
     );
     this.metrics.gauge(
       'outbox_oldest_pending_age_seconds',
       'Age of the oldest undelivered outbox event (0 when none): the data platform lag',
       [],
       async (gauge) => gauge.set(await this.outbox.oldestPendingSeconds()),
+      'max',
     );
   }
 }
