@@ -20,6 +20,7 @@ import { installHttpMetrics } from './common/metrics/http-metrics';
 import { Metrics } from './common/metrics/metrics';
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, TrustProxy } from './config/app-config';
+import { CouponService, installSoldOutAnswers } from './modules/coupon';
 
 export const API_PREFIX = 'api/v1';
 /** Largest accepted request body. The largest legitimate body (a 50-line order) is under 4 KiB. */
@@ -119,15 +120,18 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   app.enableCors(corsOptions(config.corsOrigins));
-  installResponseCache(
-    adapter.getInstance(),
-    app.get(ResponseCache),
-    earlyRateLimit(
-      app.get<ThrottlerStorage>(ThrottlerStorage),
-      app.get(TokenVerifier),
-      config.rateLimitPerMinute,
-    ),
+  const rateLimit = earlyRateLimit(
+    app.get<ThrottlerStorage>(ThrottlerStorage),
+    app.get(TokenVerifier),
+    config.rateLimitPerMinute,
   );
+  installResponseCache(adapter.getInstance(), app.get(ResponseCache), rateLimit);
+  installSoldOutAnswers(adapter.getInstance(), {
+    prefix: API_PREFIX,
+    coupons: app.get(CouponService),
+    verifier: app.get(TokenVerifier),
+    rateLimit,
+  });
 
   if (config.docsEnabled) setupSwagger(app as unknown as INestApplication);
 }

@@ -8,9 +8,11 @@ export class Actor {
   ) {}
 
   /** A user may act only on their own resources; an admin on anyone's. */
+  canActFor(ownerId: number): boolean {
+    return this.isAdmin || this.userId === ownerId;
+  }
+
   assertCanActFor(ownerId: number): void {
-    if (!this.isAdmin && this.userId !== ownerId) {
-      throw new ForbiddenError();
-    }
+    if (!this.canActFor(ownerId)) throw new ForbiddenError();
   }
 }

@@ -85,6 +85,21 @@ export class CouponService {
     }
   }
 
+  /** Whether this process has seen `couponId` sold out (for good: see SoldOutCoupons). */
+  knowsSoldOut(couponId: number): boolean {
+    return this.soldOut.knows(couponId);
+  }
+
+  /**
+   * `issue`'s answer when it comes from memory (a coupon seen sold out), counted like any other
+   * outcome; null when the request needs the database. The caller has checked the actor.
+   */
+  refusalFromMemory(userId: number, couponId: number): Error | null {
+    const refusal = this.soldOut.refusal(couponId, userId);
+    if (refusal) this.metrics.couponIssues.inc({ outcome: couponIssueOutcome(refusal) });
+    return refusal;
+  }
+
   private async issueOnce(
     actor: Actor,
     userId: number,

@@ -17,6 +17,10 @@ export class SoldOutCoupons {
 
   constructor(private readonly loadHolders: (couponId: number) => Promise<number[]>) {}
 
+  knows(couponId: number): boolean {
+    return this.holders.has(couponId);
+  }
+
   /** The refusal for `userId`, or null when this coupon is not (yet) known to be sold out. */
   refusal(couponId: number, userId: number): Error | null {
     const holders = this.holders.get(couponId);
