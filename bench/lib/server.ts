@@ -2,9 +2,14 @@
  * The server under test as a child process (`node dist/main.js`), with its resident memory
  * sampled from /proc every 250 ms, its CPU time read around each load run, and its warnings
  * (pino JSON lines at level >= 40) collected so a report can show what the app complained about.
+ *
+ * Its stdout and stderr go straight to its log file, as with a log collector reading a file: a
+ * pipe into this process would make the server's logging wait on the harness (at LOG_LEVEL=info
+ * tens of thousands of lines a second, read on the cores the load generator needs), and pino's
+ * buffer grow meanwhile. The file is read back between runs.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, WriteStream } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/common/database/launcher';
 import { sleep } from './stats';
@@ -94,8 +99,9 @@ export class ServerProcess {
   private exited = false;
   private exitCode: number | null = null;
   private readonly sampler: NodeJS.Timeout;
-  private readonly log: WriteStream;
-  private recentOutput: string[] = [];
+  /** How far the log file has been read, and the unfinished line there. */
+  private scannedBytes = 0;
+  private partialLine = '';
 
   private constructor(
     readonly name: string,
@@ -104,19 +110,7 @@ export class ServerProcess {
     readonly logFile: string,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
-    this.log = createWriteStream(logFile, { flags: 'a' });
-    const collect = (stream: NodeJS.ReadableStream | null) => {
-      let pending = '';
-      stream?.on('data', (chunk: Buffer) => {
-        this.log.write(chunk);
-        pending += chunk.toString('utf8');
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) this.onLine(line);
-      });
-    };
-    collect(child.stdout);
-    collect(child.stderr);
+    this.scannedBytes = fileSize(logFile);
     child.on('exit', (code) => {
       this.exited = true;
       this.exitCode = code;
@@ -144,17 +138,15 @@ export class ServerProcess {
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const port = await freePort();
     const nodeArgs = [...startScriptNodeFlags(options.cwd), ...(options.nodeArgs ?? [])];
+    const logFile = join(options.logDir, `server-${options.name}.log`);
+    const output = openSync(logFile, 'a');
     const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', output, output],
     });
-    const server = new ServerProcess(
-      options.name,
-      port,
-      child,
-      join(options.logDir, `server-${options.name}.log`),
-    );
+    closeSync(output);
+    const server = new ServerProcess(options.name, port, child, logFile);
     try {
       await server.waitHealthy();
     } catch (error) {
@@ -191,12 +183,14 @@ export class ServerProcess {
 
   /** The last lines the process printed (for failure messages). */
   tail(lines = 30): string {
-    return this.recentOutput.slice(-lines).join('\n');
+    const text = readFileSync(this.logFile, 'utf8').slice(-64 * 1024);
+    return text.split('\n').filter(Boolean).slice(-lines).join('\n');
   }
 
   /** Starts measuring a window; read it after the load run. */
   beginWindow(): ServerWindow {
     const startCpu = readCpuMs(this.pid);
+    this.scanLog();
     const startWarnings = this.warningsSeen.length;
     this.sample();
     this.windowRssKB = readRssKB(this.pid) ?? 0;
@@ -209,7 +203,10 @@ export class ServerProcess {
         this.sample();
         return this.windowRssKB > 0 ? Math.round(this.windowRssKB / 102.4) / 10 : null;
       },
-      warnings: () => this.warningsSeen.slice(startWarnings),
+      warnings: () => {
+        this.scanLog();
+        return this.warningsSeen.slice(startWarnings);
+      },
     };
   }
 
@@ -226,7 +223,7 @@ export class ServerProcess {
         while (!this.exited) await sleep(50);
       }
     }
-    await new Promise<void>((resolve) => this.log.end(() => resolve()));
+    this.scanLog();
   }
 
   /** Last-resort synchronous kill (process exit handler). */
@@ -248,10 +245,26 @@ export class ServerProcess {
     if (kb > this.windowRssKB) this.windowRssKB = kb;
   }
 
+  /** Reads what the server wrote since the last time and keeps its warnings. */
+  private scanLog(): void {
+    const fd = openSync(this.logFile, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const chunk = Buffer.alloc(1 << 20);
+      while (this.scannedBytes < size) {
+        const read = readSync(fd, chunk, 0, chunk.length, this.scannedBytes);
+        if (read === 0) break;
+        this.scannedBytes += read;
+        const lines = (this.partialLine + chunk.toString('utf8', 0, read)).split('\n');
+        this.partialLine = lines.pop() ?? '';
+        for (const line of lines) this.onLine(line);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   private onLine(line: string): void {
-    if (line.trim() === '') return;
-    this.recentOutput.push(line);
-    if (this.recentOutput.length > 200) this.recentOutput = this.recentOutput.slice(-100);
     // Only warnings and errors are kept: an info line (one per request at LOG_LEVEL=info) is not
     // parsed, so the bench's own CPU does not grow with the server's logging.
     if (!/^\{"level":[4-6]0,/.test(line)) return;
@@ -271,6 +284,19 @@ export class ServerProcess {
     } catch {
       // not a log line
     }
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      return fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
   }
 }
 

@@ -255,6 +255,8 @@ export async function orderPay(ctx: BenchContext): Promise<RowResult[]> {
       lagSamples.push(lag);
     }
   }
+  // Leave nothing behind: a later pass runs this scenario again on the same users.
+  await reset(ctx, fixture, users);
   return [
     { scenario: 'order-pay:order', samples: orderSamples },
     { scenario: 'order-pay:pay', samples: paySamples },
