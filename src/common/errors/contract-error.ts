@@ -34,8 +34,8 @@ export abstract class ContractError extends Error {
     readonly details?: ErrorDetail[],
   ) {
     const definition = new.target as unknown as ErrorDefinition;
-    // A refusal the contract lists is an answer, not a fault: no stack trace to capture (about
-    // 10 us each, on the hottest refusals: a sold-out coupon, an item out of stock). A 5xx keeps
+    // A refusal the contract lists is an answer, not a fault: no stack trace to capture (5-10
+    // us each, on the hottest refusals: a sold-out coupon, an item out of stock). A 5xx keeps
     // its stack for the log.
     const stackTraceLimit = Error.stackTraceLimit;
     if (definition.status < 500) Error.stackTraceLimit = 0;
