@@ -159,4 +159,45 @@ describe('metrics move as requests do (real database)', () => {
       .expect(200);
     expect(await committed()).toBe(before + 1);
   });
+
+  it('counts cache lookups per cache: a page and a ranking built once, then served again', async () => {
+    const cached = await startTestApp({
+      PRODUCT_LIST_CACHE_MS: '1000',
+      POPULAR_CACHE_TTL_SECONDS: '60',
+    });
+    try {
+      const lookups = async () => {
+        const counts: Record<string, number> = {};
+        for (const cache of ['http_response', 'product_list', 'popular', 'popular_shared'])
+          for (const result of ['hit', 'miss'])
+            counts[`${cache} ${result}`] = await valueOf(cached, 'cache_lookups_total', {
+              cache,
+              result,
+            });
+        return counts;
+      };
+      const before = await lookups();
+      for (const path of ['/api/v1/products?size=5', '/api/v1/products/popular?days=3&limit=5']) {
+        await request(cached.baseUrl).get(path).expect(200);
+        await request(cached.baseUrl).get(path).expect(200);
+      }
+      const after = await lookups();
+      const moved = Object.fromEntries(
+        Object.entries(after).map(([key, value]) => [key, value - before[key]]),
+      );
+      expect(moved).toEqual({
+        // The second request of each is answered from the response cache, before the services.
+        'http_response hit': 2,
+        'http_response miss': 2,
+        'product_list hit': 0,
+        'product_list miss': 1,
+        'popular hit': 0,
+        'popular miss': 1,
+        'popular_shared hit': 0,
+        'popular_shared miss': 1,
+      });
+    } finally {
+      await cached.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { ProcessCaches } from '../cache/process-caches';
+import { Metrics } from '../metrics/metrics';
 
 /** What a route says about an answer it allows this process to serve again as it is. */
 export interface Reusable {
@@ -35,9 +36,15 @@ const reusable = new WeakMap<FastifyRequest, Reusable>();
 @Injectable()
 export class ResponseCache {
   private readonly entries = new Map<string, CachedResponse>();
+  /**
+   * `cache_lookups_total{cache="http_response"}`: a hit is an answer served from here, a miss a
+   * reusable answer its route had to build (a GET of a route that never allows reuse is neither).
+   */
+  private readonly counted: (hit: boolean) => void;
 
-  constructor(caches: ProcessCaches) {
+  constructor(caches: ProcessCaches, metrics: Metrics) {
     caches.register(() => this.clear());
+    this.counted = metrics.cacheLookup('http_response');
   }
 
   /** Marks this request's answer reusable (read by the onSend hook that stores it). */
@@ -56,10 +63,12 @@ export class ResponseCache {
       this.entries.delete(url);
       return null;
     }
+    this.counted(true);
     return entry;
   }
 
   store(url: string, entry: CachedResponse): void {
+    this.counted(false);
     this.entries.delete(url);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(url, entry);

@@ -5,6 +5,7 @@ import { TtlCache } from '../../../common/cache/ttl-cache';
 import { ResponseCache } from '../../../common/http/response-cache';
 import { Clock } from '../../../common/clock/clock';
 import { DAY_MS } from '../../../common/clock/durations';
+import { Metrics } from '../../../common/metrics/metrics';
 import { SharedRedis } from '../../../common/redis/shared-redis';
 import { AppConfig } from '../../../config/app-config';
 import { ProductService } from '../../product';
@@ -51,6 +52,8 @@ export class PopularProductsService {
    */
   private readonly keyPrefix: string;
   private readonly redisConfigured: boolean;
+  /** `cache_lookups_total{cache="popular_shared"}`: the shared cache behind the local layer. */
+  private readonly sharedLookup: (hit: boolean) => void;
 
   constructor(
     private readonly sales: SalesRepository,
@@ -60,10 +63,12 @@ export class PopularProductsService {
     private readonly redis: SharedRedis,
     config: AppConfig,
     responses: ResponseCache,
+    metrics: Metrics,
   ) {
     this.ttlMs = config.popularCacheTtlSeconds * 1000;
     this.localLayerMs = Math.min(this.ttlMs, LOCAL_LAYER_MAX_MS);
-    this.local = new TtlCache(this.ttlMs);
+    this.local = new TtlCache(this.ttlMs, 1_000, Date.now, metrics.cacheLookup('popular'));
+    this.sharedLookup = metrics.cacheLookup('popular_shared');
     this.keyPrefix = `v3:${config.db.name}`;
     this.redisConfigured = config.redisUrl !== null;
     // Answers kept for the whole TTL during an outage give way to the shared ones at once.
@@ -107,6 +112,7 @@ export class PopularProductsService {
     // A failed read is a miss and a failed write is skipped (cache-manager and Keyv never
     // throw for the store; the breaker in SharedRedis has seen the failure).
     const cached = await this.shared.get<Omit<PopularRanking, 'reusableUntil'>>(key);
+    this.sharedLookup(Boolean(cached));
     if (cached) return cached;
     const fresh = await this.compute(days, limit);
     await this.shared.set(key, fresh, this.ttlMs);

@@ -112,7 +112,7 @@ describe('ProductService', () => {
         productListCacheMs: 0,
       } as AppConfig,
       new Metrics(),
-      new ResponseCache(new ProcessCaches()),
+      new ResponseCache(new ProcessCaches(), new Metrics()),
     );
   });
 
@@ -181,7 +181,7 @@ describe('ProductService', () => {
             productListCacheMs: 60_000,
           } as AppConfig,
           new Metrics(),
-          new ResponseCache(new ProcessCaches()),
+          new ResponseCache(new ProcessCaches(), new Metrics()),
         );
       });
       const commit = () => later.committed.splice(0).forEach((callback) => callback());
