@@ -84,7 +84,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.js'],
+    // CommonJS read by node or by jest.config.js before any TypeScript runs.
+    files: ['scripts/**/*.js', 'test/support/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { insertProduct } from '../support/fixtures';
-import { describeInChromium, launchChromium } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { useTestApp } from '../support/use-test-app';
 
 /** A web frontend's dev server, reduced to one empty page on its own origin (another port). */
@@ -51,7 +51,7 @@ function fetchFromPage(page: Page, url: string, init: RequestInit = {}): Promise
   );
 }
 
-describeInChromium('CORS in a browser (headless Chromium): a frontend on another origin', () => {
+describe('CORS in a browser (headless Chromium): a frontend on another origin', () => {
   let browser: Browser;
   let frontend: Awaited<ReturnType<typeof startPageServer>>;
   let stranger: Awaited<ReturnType<typeof startPageServer>>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { describeInChromium, launchChromium } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { useTestApp } from '../support/use-test-app';
 
 /**
@@ -13,7 +13,7 @@ import { useTestApp } from '../support/use-test-app';
  */
 const DOCS_SCREENSHOT = join(__dirname, '..', '..', 'docs', 'swagger-ui.png');
 
-describeInChromium('Swagger UI in a browser (headless Chromium)', () => {
+describe('Swagger UI in a browser (headless Chromium)', () => {
   const t = useTestApp({ reset: 'once' });
   let browser: Browser;
   let page: Page;

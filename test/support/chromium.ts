@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
-import { describeWith } from './system-program';
+import { CHROMIUM } from './system-programs';
 
-/** Debian's chromium (`apt-get install -y chromium`); .ci/run installs it when missing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Flags that work as root on a closed network (no sandbox, no GPU, nothing phoning home). */
 const LAUNCH_ARGS = [
   '--headless',
@@ -15,15 +13,6 @@ const LAUNCH_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-/** `describe` for tests that drive a real browser (skipped with a message where it is missing). */
-export function describeInChromium(name: string, tests: () => void): void {
-  describeWith(
-    { path: CHROMIUM, install: 'apt-get install -y chromium (or set CHROMIUM_PATH)' },
-    name,
-    tests,
-  );
-}
 
 /** Headless Chromium through playwright-core; fails saying how to install it when missing. */
 export function launchChromium(): Promise<Browser> {
