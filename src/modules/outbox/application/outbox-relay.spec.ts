@@ -91,18 +91,25 @@ class FakePlatform extends DataPlatformClient {
 const clock = new FakeClock(new Date('2026-11-25T00:00:00Z'));
 const transactions = new FakeTransactionRunner().runner;
 
+const relayOf = (
+  outbox: OutboxRepository,
+  platform: DataPlatformClient,
+  options: { clock?: FakeClock; config?: ReturnType<typeof testConfig> } = {},
+) =>
+  new OutboxRelay(
+    outbox,
+    platform,
+    transactions,
+    options.clock ?? clock,
+    options.config ?? testConfig(),
+    new Metrics(),
+  );
+
 describe('OutboxRelay when the database goes away mid-batch', () => {
   it('finishes the claimed batch on the next tick without sending again what it already sent', async () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
-    const relay = new OutboxRelay(
-      outbox,
-      platform,
-      transactions,
-      clock,
-      testConfig(),
-      new Metrics(),
-    );
+    const relay = relayOf(outbox, platform);
     outbox.failOn.add('delivered:1,2,3');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -124,14 +131,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     const outbox = new FakeOutbox([[event(7)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-7');
-    const relay = new OutboxRelay(
-      outbox,
-      platform,
-      transactions,
-      clock,
-      testConfig(),
-      new Metrics(),
-    );
+    const relay = relayOf(outbox, platform);
     outbox.failOn.add('failed:7');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -143,14 +143,7 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
 
   it('a successful send whose acknowledgement fails is not counted as a failed attempt', async () => {
     const outbox = new FakeOutbox([[event(5)]]);
-    const relay = new OutboxRelay(
-      outbox,
-      new FakePlatform(),
-      transactions,
-      clock,
-      testConfig(),
-      new Metrics(),
-    );
+    const relay = relayOf(outbox, new FakePlatform());
     outbox.failOn.add('delivered:5');
 
     await expect(relay.relayBatch()).rejects.toThrow();
@@ -163,14 +156,10 @@ describe('OutboxRelay when the database goes away mid-batch', () => {
     const movingClock = new FakeClock(new Date('2026-11-25T00:00:00Z'));
     const outbox = new FakeOutbox([[event(1), event(2)], [event(2)]]);
     const platform = new FakePlatform();
-    const relay = new OutboxRelay(
-      outbox,
-      platform,
-      transactions,
-      movingClock,
-      testConfig({ env: { DATA_PLATFORM_TIMEOUT_MS: '100' } }),
-      new Metrics(),
-    );
+    const relay = relayOf(outbox, platform, {
+      clock: movingClock,
+      config: testConfig({ env: { DATA_PLATFORM_TIMEOUT_MS: '100' } }),
+    });
     outbox.failOn.add('delivered:1,2');
 
     await expect(relay.relayBatch()).rejects.toThrow('Connection lost');
@@ -187,14 +176,7 @@ describe('OutboxRelay sending a batch', () => {
     const platform = new FakePlatform();
     let open!: () => void;
     platform.gate = new Promise((resolve) => (open = resolve));
-    const relay = new OutboxRelay(
-      outbox,
-      platform,
-      transactions,
-      clock,
-      testConfig(),
-      new Metrics(),
-    );
+    const relay = relayOf(outbox, platform);
 
     const batch = relay.relayBatch();
     await new Promise((resolve) => setImmediate(resolve));
@@ -208,14 +190,7 @@ describe('OutboxRelay sending a batch', () => {
     const outbox = new FakeOutbox([[event(1), event(2), event(3)]]);
     const platform = new FakePlatform();
     platform.rejecting.add('event-2');
-    const relay = new OutboxRelay(
-      outbox,
-      platform,
-      transactions,
-      clock,
-      testConfig(),
-      new Metrics(),
-    );
+    const relay = relayOf(outbox, platform);
 
     expect(await relay.relayBatch()).toBe(3);
     expect(outbox.delivered).toEqual([1, 3]);

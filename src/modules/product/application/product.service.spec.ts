@@ -10,6 +10,7 @@ import { ProductService, StockLine } from './product.service';
 import { Metrics } from '../../../common/metrics/metrics';
 import { ProcessCaches } from '../../../common/cache/process-caches';
 import { ResponseCache } from '../../../common/http/response-cache';
+import type { TransactionRunner } from '../../../common/database/transaction-runner';
 
 /** In-memory port: stores plain rows so a domain object is never shared with the "database". */
 class InMemoryProductRepository extends ProductRepository {
@@ -104,17 +105,20 @@ describe('ProductService', () => {
     repo = new InMemoryProductRepository();
     clock = new FakeClock(new Date('2026-01-02T03:04:05.000Z'));
     transactions = new FakeTransactionRunner();
-    service = new ProductService(
-      repo,
-      transactions.runner,
-      clock,
-      {
-        productListCacheMs: 0,
-      } as AppConfig,
-      new Metrics(),
-      new ResponseCache(new ProcessCaches(), new Metrics()),
-    );
+    service = serviceWith(transactions.runner, 0);
   });
+
+  function serviceWith(runner: TransactionRunner, productListCacheMs: number): ProductService {
+    const metrics = new Metrics();
+    return new ProductService(
+      repo,
+      runner,
+      clock,
+      { productListCacheMs } as AppConfig,
+      metrics,
+      new ResponseCache(new ProcessCaches(), metrics),
+    );
+  }
 
   const stockOf = (id: number) => repo.rows.get(id)!.stock;
   // As the order module calls them: inside the order's transaction.
@@ -173,16 +177,7 @@ describe('ProductService', () => {
       let cached: ProductService;
       beforeEach(() => {
         later = new CommitLaterRunner();
-        cached = new ProductService(
-          repo,
-          later.runner,
-          clock,
-          {
-            productListCacheMs: 60_000,
-          } as AppConfig,
-          new Metrics(),
-          new ResponseCache(new ProcessCaches(), new Metrics()),
-        );
+        cached = serviceWith(later.runner, 60_000);
       });
       const commit = () => later.committed.splice(0).forEach((callback) => callback());
       const stocks = async () =>
